@@ -1,0 +1,29 @@
+"""The Pulumi program: read the stack's config, build the component, export its outputs."""
+
+import os
+
+import pulumi
+
+from components.identity_provider import PomeriumIdentityProvider
+from components.settings import OPTIONS, PROJECT, ConfigError, args_from_config
+
+config = pulumi.Config(PROJECT)
+raw = {option.key: value for option in OPTIONS if (value := config.get(option.key)) is not None}
+# The cloud is the azuread provider's own setting, with the same fallback it uses.
+environment = pulumi.Config("azuread").get("environment") or os.environ.get("ARM_ENVIRONMENT")
+try:
+    args = args_from_config(raw, environment=environment, stack=pulumi.get_stack())
+except ConfigError as error:
+    raise pulumi.RunError(str(error)) from None
+
+idp = PomeriumIdentityProvider("pomerium", args)
+
+pulumi.export("client_id", idp.client_id)
+pulumi.export("application_object_id", idp.application_object_id)
+pulumi.export("service_principal_object_id", idp.service_principal_object_id)
+pulumi.export("tenant_id", idp.tenant_id)
+pulumi.export("provider_url", idp.provider_url)
+pulumi.export("redirect_urls", idp.redirect_urls)
+pulumi.export("client_secret", idp.client_secret)
+pulumi.export("client_secret_expires_at", idp.client_secret_expires_at)
+pulumi.export("kubernetes_secret", idp.kubernetes_secret)

@@ -1,0 +1,69 @@
+"""The component's inputs (no Pulumi import).
+
+Plain values, not `pulumi.Input`: the component validates every one of them
+before it registers anything, whichever language calls it, and other
+languages could otherwise pass outputs that are unknown at preview. Enums,
+not Literals: Pulumi's schema generator rejects Literals.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import NotRequired, TypedDict
+
+
+class SignInAudience(StrEnum):
+    """Who may sign in to the application (Entra ID's signInAudience)."""
+
+    AZURE_AD_MY_ORG = "AzureADMyOrg"
+    """Accounts in this organizational directory only (single tenant)."""
+    AZURE_AD_MULTIPLE_ORGS = "AzureADMultipleOrgs"
+    """Accounts in any organizational directory (multi-tenant; global cloud only)."""
+
+
+class GroupMembershipClaim(StrEnum):
+    """Which groups Entra ID lists in the ID token's `groups` claim."""
+
+    SECURITY_GROUP = "SecurityGroup"
+    """Security groups the user is a member of."""
+    ALL = "All"
+    """Security groups, distribution lists and directory roles."""
+    APPLICATION_GROUP = "ApplicationGroup"
+    """Only groups assigned to the application."""
+    DIRECTORY_ROLE = "DirectoryRole"
+    """Directory roles the user is assigned."""
+    NONE = "None"
+    """No groups claim (Pomerium's claim/groups policies then match nothing)."""
+
+
+class PomeriumIdentityProviderArgs(TypedDict):
+    """Settings of Pomerium's Microsoft Entra ID identity provider."""
+
+    authenticate_service_url: str
+    """Pomerium's authenticate service URL (https, a host and an optional port, no path). The reply URL is this plus /oauth2/callback."""
+    additional_redirect_urls: NotRequired[list[str]]
+    """Further full reply URLs (e.g. a second cluster's), each https and ending in /oauth2/callback. Default: none."""
+    display_name: NotRequired[str]
+    """Display name of the app registration. Default (empty): "Pomerium (<stack>)"."""
+    sign_in_audience: NotRequired[SignInAudience]
+    """AzureADMyOrg (default) or AzureADMultipleOrgs (multi-tenant, global cloud only)."""
+    graph_scopes: NotRequired[list[str]]
+    """Microsoft Graph delegated permissions to request, by name. Default: openid, profile, email, offline_access, Group.Read.All."""
+    group_membership_claims: NotRequired[list[GroupMembershipClaim]]
+    """Groups listed in the ID token's groups claim, which Pomerium's claim/groups policies read. Default: SecurityGroup. None must stand alone."""
+    grant_admin_consent: NotRequired[bool]
+    """Grant tenant-wide admin consent for the Graph permissions, so users see no consent screen (needs a privileged deployer). Default: false."""
+    owners: NotRequired[list[str]]
+    """Object ids (GUIDs) of further owners of the application and its service principal. Default: none."""
+    include_deployer_as_owner: NotRequired[bool]
+    """Make the deploying principal an owner, which a least-privilege (Application.ReadWrite.OwnedBy) deployer needs. Default: true."""
+    client_secret_rotation_days: NotRequired[int]
+    """Days each client secret stays in the Kubernetes Secret before the next deploy rotates it (14 to 124). Default: 90."""
+    kubernetes_namespace: NotRequired[str]
+    """Namespace of the Kubernetes Secret Pomerium reads (a DNS-1123 label). Default: pomerium."""
+    kubernetes_secret_name: NotRequired[str]
+    """Name of the Kubernetes Secret Pomerium reads (a DNS-1123 subdomain). Default: idp."""
+    protect: NotRequired[bool]
+    """Protect the application, its service principal and the Kubernetes Secret from deletion (never the rotating client secrets). Default: false."""
+    azure_environment: NotRequired[str]
+    """Azure cloud, as the azuread provider names it: global (default), usgovernment, usgovernmentl4, usgovernmentl5, dod or china."""

@@ -1,0 +1,397 @@
+"""Run the Pulumi program offline, under Pulumi's own mock engine.
+
+The program (`__main__.py`) runs for real; only the answers that the cloud
+would give (ids, the tenant, the deployer, a new client secret's value) are
+stubbed with placeholders. Used by the tests and by the offline plan.
+
+Before the program runs, the stack's config is prepared as the Pulumi CLI
+prepares it: stack-file values are type-checked against Pulumi.yaml's declared
+types, declared defaults fill unset keys, and values reach the program as
+strings (lists as JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import runpy
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import yaml
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.sync_await import _sync_await
+
+from . import clock
+from .rotation import format_graph_date
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+# Marks every value that only the cloud knows: ids, the tenant, the deployer.
+PLACEHOLDER_NAMESPACE = uuid.UUID("5b0b6c5e-6a59-4d0c-9f51-0c6f6e1d2a10")
+PLACEHOLDER_CLIENT_SECRET = "placeholder-client-secret"
+_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+
+
+def placeholder_id(*parts: str) -> str:
+    """A stable GUID standing in for an id the cloud would assign."""
+    return str(uuid.uuid5(PLACEHOLDER_NAMESPACE, "/".join(parts)))
+
+
+# --- the stack's config, as the CLI hands it to the program -------------------
+
+
+class StackConfigError(ValueError):
+    """The CLI would refuse this stack file before running the program."""
+
+
+def _as_config_string(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value)
+    return str(value)
+
+
+def _type_ok(declared: str, value: Any) -> bool:
+    match declared:
+        case "string":
+            return isinstance(value, str)
+        case "boolean":
+            return isinstance(value, bool)
+        case "integer":
+            return isinstance(value, int) and not isinstance(value, bool)
+        case "array":
+            return isinstance(value, list)
+    return True
+
+
+def stack_config(
+    stack: str, project_dir: Path = PROJECT_DIR, *, overrides: Mapping[str, Any] | None = None
+) -> dict[str, str]:
+    """Full config keys ("ns:key") to strings, as the program would see them.
+    StackConfigError lists what the CLI would reject: undeclared or mistyped
+    values of the project's namespace and required keys left unset."""
+    project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
+    name = project["name"]
+    declared: dict[str, dict[str, Any]] = project.get("config", {})
+    stack_dir = project_dir / project.get("stackConfigDir", ".")
+    stack_file = stack_dir / f"Pulumi.{stack}.yaml"
+    values: dict[str, Any] = {}
+    if stack_file.exists():
+        values.update((yaml.safe_load(stack_file.read_text()) or {}).get("config") or {})
+    values.update(overrides or {})
+
+    problems: list[str] = []
+    config: dict[str, str] = {}
+    for full_key, value in values.items():
+        namespace, _, key = full_key.partition(":")
+        if not key:
+            namespace, key = name, full_key
+        if namespace == name:
+            spec = declared.get(key)
+            if spec is not None and not _type_ok(spec.get("type", "string"), value):
+                problems.append(
+                    f"{name}:{key}: Pulumi.yaml declares type {spec['type']}; got {value!r}"
+                )
+                continue
+        config[f"{namespace}:{key}"] = _as_config_string(value)
+    for key, spec in declared.items():
+        full_key = f"{name}:{key}"
+        if full_key in config or any(p.startswith(full_key + ":") for p in problems):
+            continue
+        if "default" in spec:
+            config[full_key] = _as_config_string(spec["default"])
+        else:
+            problems.append(f"{full_key}: required by Pulumi.yaml and not set in the stack")
+    if problems:
+        raise StackConfigError(
+            f'Stack "{stack}" does not match Pulumi.yaml:\n'
+            + "\n".join(f"  - {p}" for p in problems)
+        )
+    return config
+
+
+def stack_names(project_dir: Path = PROJECT_DIR) -> list[str]:
+    project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
+    stack_dir = project_dir / project.get("stackConfigDir", ".")
+    return sorted(
+        p.name.removeprefix("Pulumi.").removesuffix(".yaml")
+        for p in stack_dir.glob("Pulumi.*.yaml")
+    )
+
+
+# --- the placeholder cloud -------------------------------------------------------
+
+
+@dataclass
+class Registration:
+    """One resource as the program registered it."""
+
+    type: str
+    name: str
+    inputs: dict[str, Any]
+    state: dict[str, Any]
+    protect: bool
+    parent: str
+    import_id: str
+    secret_inputs: frozenset[str]
+    """Top-level inputs that reached the engine as Pulumi secrets."""
+
+
+@dataclass
+class Invoke:
+    token: str
+    args: dict[str, Any]
+
+
+class PlaceholderCloud(pulumi.runtime.Mocks):
+    """Answers what Azure AD would, with placeholder ids (stable per name)."""
+
+    def __init__(
+        self,
+        *,
+        tenant_id: str | None = None,
+        deployer_object_id: str | None = None,
+        client_secret: str = PLACEHOLDER_CLIENT_SECRET,
+        now: datetime | None = None,
+    ) -> None:
+        self.tenant_id = tenant_id or placeholder_id("tenant")
+        self.deployer_object_id = deployer_object_id or placeholder_id("deployer")
+        self.client_secret = client_secret
+        self.now = now
+        self.invokes: list[Invoke] = []
+
+    def new_resource(
+        self, args: pulumi.runtime.MockResourceArgs
+    ) -> tuple[str | None, dict[str, Any]]:
+        state = dict(args.inputs)
+        object_id = placeholder_id(args.typ, args.name)
+        match args.typ.split(":")[-1]:
+            case "Application":
+                state |= {"clientId": placeholder_id("client", args.name), "objectId": object_id}
+                return f"/applications/{object_id}", state
+            case "ServicePrincipal":
+                state |= {"objectId": object_id, "applicationTenantId": self.tenant_id}
+                return f"/servicePrincipals/{object_id}", state
+            case "ApplicationPassword":
+                started = self.now or clock.current().now()
+                key_id = placeholder_id(args.typ, args.name, str(args.inputs.get("endDate")))
+                state |= {
+                    "keyId": key_id,
+                    "startDate": format_graph_date(started),
+                    "value": pulumi.Output.secret(f"{self.client_secret}-{args.name}"),
+                }
+                return f"{args.inputs.get('applicationId')}/password/{key_id}", state
+            case "Secret":
+                metadata = args.inputs.get("metadata", {})
+                return f"{metadata.get('namespace')}/{metadata.get('name')}", state
+        return object_id, state
+
+    def call(
+        self, args: pulumi.runtime.MockCallArgs
+    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        self.invokes.append(Invoke(args.token, dict(args.args)))
+        return self._answer(args), []
+
+    def _answer(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+        match args.token.split("/")[-1]:
+            case "getClientConfig:getClientConfig":
+                return {
+                    "tenantId": self.tenant_id,
+                    "clientId": placeholder_id("deployer-client"),
+                    "objectId": self.deployer_object_id,
+                }
+            case "getServicePrincipal:getServicePrincipal":
+                client_id = args.args.get("clientId", "")
+                return {
+                    "objectId": placeholder_id("service-principal", client_id),
+                    "clientId": client_id,
+                }
+        return {}
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """The mock engine's monitor, also keeping each registration's options and
+    which inputs arrived as secrets."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.registrations: list[Registration] = []
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            raw = json.loads(json.dumps(_struct_to_python(request.object)))
+            secret_inputs = frozenset(key for key, value in raw.items() if _is_secret_value(value))
+            registered = self.resources.get(response.urn)
+            self.registrations.append(
+                Registration(
+                    type=request.type,
+                    name=request.name,
+                    inputs=_unwrap_secrets(raw),
+                    state=dict(registered.state) if registered else {},
+                    protect=bool(request.protect),
+                    parent=request.parent,
+                    import_id=request.importId,
+                    secret_inputs=secret_inputs,
+                )
+            )
+        return response
+
+
+def _struct_to_python(struct: Any) -> Any:
+    from google.protobuf import json_format
+
+    return json_format.MessageToDict(struct)
+
+
+def _is_secret_value(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("4dabf18193072939515e22adb298388d") == _SECRET_SIG
+
+
+def _unwrap_secrets(value: Any) -> Any:
+    if _is_secret_value(value):
+        return _unwrap_secrets(value.get("value"))
+    if isinstance(value, dict):
+        return {k: _unwrap_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unwrap_secrets(v) for v in value]
+    return value
+
+
+# --- running the program --------------------------------------------------------
+
+
+@dataclass
+class StackOutput:
+    value: Any
+    known: bool
+    secret: bool
+
+
+@dataclass
+class ProgramRun:
+    stack: str
+    registrations: list[Registration]
+    invokes: list[Invoke]
+    outputs: dict[str, StackOutput]
+    logs: list[str] = field(default_factory=list)
+
+    def of_type(self, suffix: str) -> list[Registration]:
+        """Registrations whose type token ends with `suffix` (e.g. ":Application")."""
+        return [r for r in self.registrations if r.type.endswith(suffix)]
+
+    def one(self, suffix: str) -> Registration:
+        found = self.of_type(suffix)
+        if len(found) != 1:
+            raise AssertionError(f"expected one {suffix}, found {len(found)}")
+        return found[0]
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+async def _resolve(output: Any) -> StackOutput:
+    out = pulumi.Output.from_input(output)
+    return StackOutput(
+        value=await out.future(with_unknowns=True),
+        known=await out.is_known(),
+        secret=await out.is_secret(),
+    )
+
+
+def run(
+    func: Any,
+    *,
+    stack: str,
+    config: Mapping[str, str],
+    now: datetime,
+    cloud: PlaceholderCloud | None = None,
+    project: str = "pomerium-azure-ad",
+    preview: bool = False,
+    secret_keys: list[str] | None = None,
+) -> ProgramRun:
+    """Run `func` (a Pulumi program) once under the mock engine, at `now`."""
+    cloud = cloud or PlaceholderCloud()
+    handler = _ListHandler()
+    logger = logging.getLogger(f"pomerium-azure-ad.offline.{stack}")
+    logger.propagate = False
+    logger.handlers = [handler]
+    logger.setLevel(logging.DEBUG)
+    # A fresh root stack resource for every run in this process.
+    pulumi_settings.ROOT.set(None)
+    pulumi.runtime.set_all_config(dict(config), secret_keys or [])
+    monitor = RecordingMonitor(cloud)
+    pulumi.runtime.set_mocks(
+        cloud, project=project, stack=stack, preview=preview, logger=logger, monitor=monitor
+    )
+    from pulumi.runtime.stack import run_pulumi_func
+
+    with clock.use_clock(clock.fixed_clock(now)):
+        _sync_await(run_pulumi_func(func))
+        root = pulumi_settings.get_root_resource()
+        raw_outputs: dict[str, Any] = dict(getattr(root, "outputs", {}))
+        outputs = {name: _sync_await(_resolve(value)) for name, value in raw_outputs.items()}
+    return ProgramRun(
+        stack=stack,
+        registrations=monitor.registrations,
+        invokes=cloud.invokes,
+        outputs=outputs,
+        logs=handler.messages,
+    )
+
+
+def run_program(
+    stack: str,
+    *,
+    now: datetime,
+    project_dir: Path = PROJECT_DIR,
+    overrides: Mapping[str, Any] | None = None,
+    environment: Mapping[str, str] | None = None,
+    cloud: PlaceholderCloud | None = None,
+    preview: bool = False,
+) -> ProgramRun:
+    """Run the project's `__main__.py` for a stack file, as `pulumi up` would."""
+    config = stack_config(stack, project_dir, overrides=overrides)
+    if cloud is None:
+        tenant = config.get("azuread:tenantId")
+        cloud = PlaceholderCloud(tenant_id=tenant)
+    main = str(project_dir / "__main__.py")
+    with _environment(environment or {}):
+        return run(
+            lambda: runpy.run_path(main, run_name="__main__"),
+            stack=stack,
+            config=config,
+            now=now,
+            cloud=cloud,
+            preview=preview,
+        )
+
+
+@contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    import os
+
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
