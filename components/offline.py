@@ -16,7 +16,7 @@ import json
 import logging
 import runpy
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -323,8 +323,13 @@ def run(
     project: str = "pomerium-azure-ad",
     preview: bool = False,
     secret_keys: list[str] | None = None,
+    sleep: Callable[[float], Awaitable[None]] | None = None,
+    record: list[Registration] | None = None,
 ) -> ProgramRun:
-    """Run `func` (a Pulumi program) once under the mock engine, at `now`."""
+    """Run `func` (a Pulumi program) once under the mock engine, at `now`.
+
+    `sleep` replaces the clock's waits (default: return at once); registrations
+    are also appended to `record`, which keeps them when the program fails."""
     cloud = cloud or PlaceholderCloud()
     handler = _ListHandler()
     logger = logging.getLogger(f"pomerium-azure-ad.offline.{stack}")
@@ -335,12 +340,17 @@ def run(
     pulumi_settings.ROOT.set(None)
     pulumi.runtime.set_all_config(dict(config), secret_keys or [])
     monitor = RecordingMonitor(cloud)
+    if record is not None:
+        monitor.registrations = record
     pulumi.runtime.set_mocks(
         cloud, project=project, stack=stack, preview=preview, logger=logger, monitor=monitor
     )
     from pulumi.runtime.stack import run_pulumi_func
 
-    with clock.use_clock(clock.fixed_clock(now)):
+    stopped = clock.fixed_clock(now)
+    if sleep is not None:
+        stopped = clock.Clock(now=stopped.now, sleep=sleep)
+    with clock.use_clock(stopped):
         _sync_await(run_pulumi_func(func))
         root = pulumi_settings.get_root_resource()
         raw_outputs: dict[str, Any] = dict(getattr(root, "outputs", {}))
@@ -363,6 +373,8 @@ def run_program(
     environment: Mapping[str, str] | None = None,
     cloud: PlaceholderCloud | None = None,
     preview: bool = False,
+    sleep: Callable[[float], Awaitable[None]] | None = None,
+    record: list[Registration] | None = None,
 ) -> ProgramRun:
     """Run the project's `__main__.py` for a stack file, as `pulumi up` would."""
     config = stack_config(stack, project_dir, overrides=overrides)
@@ -378,6 +390,8 @@ def run_program(
             now=now,
             cloud=cloud,
             preview=preview,
+            sleep=sleep,
+            record=record,
         )
 
 

@@ -1,0 +1,68 @@
+"""The component alone, as another program (or language) would use it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pulumi
+import pytest
+
+from components import offline
+from components.args import GroupMembershipClaim, PomeriumIdentityProviderArgs
+from components.identity_provider import TYPE_TOKEN, PomeriumIdentityProvider
+from components.offline import Registration
+
+ARGS: PomeriumIdentityProviderArgs = {
+    "authenticate_service_url": "https://authenticate.corp.example.com",
+    "group_membership_claims": [GroupMembershipClaim.APPLICATION_GROUP],
+    "kubernetes_namespace": "pomerium-system",
+    "kubernetes_secret_name": "azure-idp",
+    "include_deployer_as_owner": False,
+    "owners": ["22222222-2222-2222-2222-222222222222"],
+}
+
+
+def build(args: PomeriumIdentityProviderArgs) -> None:
+    idp = PomeriumIdentityProvider("corp-idp", args)
+    pulumi.export("kubernetes_secret", idp.kubernetes_secret)
+    pulumi.export("client_secret", idp.client_secret)
+
+
+def test_children_are_named_from_the_component_and_parented_to_it(now: datetime) -> None:
+    run = offline.run(lambda: build(ARGS), stack="test", config={}, now=now)
+    component = run.one(TYPE_TOKEN)
+    children = [r for r in run.registrations if r is not component]
+    assert {r.name for r in children} == {
+        "corp-idp-application",
+        "corp-idp-service-principal",
+        "corp-idp-client-secret-a",
+        "corp-idp-client-secret-b",
+        "corp-idp-kubernetes-secret",
+    }
+    assert all(r.parent.endswith(f"{TYPE_TOKEN}::corp-idp") for r in children)
+
+
+def test_component_arguments_reach_the_resources(now: datetime) -> None:
+    run = offline.run(lambda: build(ARGS), stack="test", config={}, now=now)
+    application = run.one(":Application").inputs
+    assert application["groupMembershipClaims"] == ["ApplicationGroup"]
+    assert application["owners"] == ARGS["owners"]
+    assert run.one("core/v1:Secret").inputs["metadata"]["namespace"] == "pomerium-system"
+    assert run.outputs["kubernetes_secret"].value == "pomerium-system/azure-idp"
+    assert run.outputs["client_secret"].secret
+    assert run.invokes[0].token.endswith("getClientConfig")
+
+
+def test_invalid_arguments_register_nothing_and_name_the_inputs(now: datetime) -> None:
+    record: list[Registration] = []
+    bad: PomeriumIdentityProviderArgs = {
+        "authenticate_service_url": "https://authenticate.corp.example.com/pomerium",
+        "kubernetes_secret_name": "Azure_IdP",
+    }
+    with pytest.raises(pulumi.RunError) as caught:
+        offline.run(lambda: build(bad), stack="test", config={}, now=now, record=record)
+    message = str(caught.value)
+    assert message.startswith("Invalid PomeriumIdentityProvider arguments (2 problems)")
+    assert "authenticateServiceUrl: expected" in message
+    assert "kubernetesSecretName: expected" in message
+    assert record == []
