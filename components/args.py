@@ -6,7 +6,8 @@ languages could otherwise pass outputs that are unknown at preview. Enums,
 not Literals: Pulumi's schema generator rejects Literals.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: Pulumi's schema analyzer reads these
+# annotations as live types (string annotations crash it).
 
 from enum import StrEnum
 from typing import NotRequired, TypedDict
@@ -49,8 +50,10 @@ class PomeriumIdentityProviderArgs(TypedDict):
     """AzureADMyOrg (default) or AzureADMultipleOrgs (multi-tenant, global cloud only)."""
     graph_scopes: NotRequired[list[str]]
     """Microsoft Graph delegated permissions to request, by name. Default: openid, profile, email, offline_access, Group.Read.All."""
-    group_membership_claims: NotRequired[list[GroupMembershipClaim]]
-    """Groups listed in the ID token's groups claim, which Pomerium's claim/groups policies read. Default: SecurityGroup. None must stand alone."""
+    # Strings, not GroupMembershipClaim: Pulumi's Python provider host (3.272)
+    # turns each enum of a list input into {} before the component sees it.
+    group_membership_claims: NotRequired[list[str]]
+    """Groups listed in the ID token's groups claim, which Pomerium's claim/groups policies read: SecurityGroup, All, ApplicationGroup, DirectoryRole or None (alone). Default: SecurityGroup."""
     grant_admin_consent: NotRequired[bool]
     """Grant tenant-wide admin consent for the Graph permissions, so users see no consent screen (needs a privileged deployer). Default: false."""
     owners: NotRequired[list[str]]
@@ -63,6 +66,10 @@ class PomeriumIdentityProviderArgs(TypedDict):
     """Namespace of the Kubernetes Secret Pomerium reads (a DNS-1123 label). Default: pomerium."""
     kubernetes_secret_name: NotRequired[str]
     """Name of the Kubernetes Secret Pomerium reads (a DNS-1123 subdomain). Default: idp."""
+    assignment_required: NotRequired[bool]
+    """Entra ID refuses sign-in to users not assigned to the application (directly or through a group). Default: false; on whenever allowed_groups is set."""
+    allowed_groups: NotRequired[list[str]]
+    """Object ids (GUIDs) of groups assigned to the application (default access); setting any turns assignment on. Default: none."""
     protect: NotRequired[bool]
     """Protect the application, its service principal and the Kubernetes Secret from deletion (never the rotating client secrets). Default: false."""
     azure_environment: NotRequired[str]

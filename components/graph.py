@@ -34,6 +34,10 @@ DEFAULT_GRAPH_SCOPES: tuple[str, ...] = (
     "Group.Read.All",
 )
 
+# The "Default Access" app role: assigning it to a group admits the group's members
+# to an application that defines no app roles of its own.
+DEFAULT_ACCESS_APP_ROLE_ID = "00000000-0000-0000-0000-000000000000"
+
 # Type of a delegated permission in an application's requiredResourceAccess.
 DELEGATED_PERMISSION_TYPE = "Scope"
 

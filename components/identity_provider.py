@@ -1,6 +1,7 @@
 """The Pulumi component: wires Entra ID and Kubernetes resources from the pure core."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: Pulumi's schema analyzer reads the
+# `args` and output annotations as live types (string annotations crash it).
 
 from datetime import datetime
 
@@ -112,8 +113,26 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
             f"{name}-service-principal",
             client_id=application.client_id,
             owners=owners,
+            app_role_assignment_required=settings.app_role_assignment_required,
             opts=protected,
         )
+        # One assignment per group, named by the group, so removing a group
+        # from the list removes only its assignment.
+        for group_id in settings.allowed_groups:
+            azuread.AppRoleAssignment(
+                f"{name}-group-{group_id}",
+                app_role_id=graph.DEFAULT_ACCESS_APP_ROLE_ID,
+                principal_object_id=group_id,
+                resource_object_id=service_principal.object_id,
+                opts=child,
+            )
+        if settings.multi_tenant and not settings.app_role_assignment_required:
+            pulumi.log.warn(
+                "signInAudience is AzureADMultipleOrgs and no assignment is required: users of "
+                "any Entra ID tenant can sign in to Pomerium, and only Pomerium's policies stop "
+                "them. Set assignmentRequired or allowedGroups to decide at Entra ID.",
+                resource=self,
+            )
 
         # Two slots take turns (see rotation.py); never protected, since
         # rotation must be free to replace them. Replacement is create before

@@ -120,6 +120,14 @@ OPTIONS: tuple[Option, ...] = (
         "a DNS-1123 subdomain: at most 253 lowercase letters, digits, '-' and '.', each "
         "part starting and ending with a letter or digit",
     ),
+    Option("assignmentRequired", "assignment_required", "boolean", False, "true or false"),
+    Option(
+        "allowedGroups",
+        "allowed_groups",
+        "array",
+        [],
+        "a list of distinct group object ids (GUIDs)",
+    ),
     Option("protect", "protect", "boolean", False, "true or false"),
 )
 OPTIONS_BY_KEY = {option.key: option for option in OPTIONS}
@@ -172,6 +180,9 @@ class Settings:
     grant_admin_consent: bool
     owners: tuple[str, ...]
     include_deployer_as_owner: bool
+    assignment_required: bool
+    """As set; see `app_role_assignment_required` for what the application gets."""
+    allowed_groups: tuple[str, ...]
     client_secret_rotation_days: int
     kubernetes_namespace: str
     kubernetes_secret_name: str
@@ -181,6 +192,11 @@ class Settings:
     @property
     def multi_tenant(self) -> bool:
         return self.sign_in_audience is SignInAudience.AZURE_AD_MULTIPLE_ORGS
+
+    @property
+    def app_role_assignment_required(self) -> bool:
+        """Assigning groups only restricts sign-in when assignment is required."""
+        return self.assignment_required or bool(self.allowed_groups)
 
     @property
     def kubernetes_secret(self) -> str:
@@ -312,14 +328,22 @@ def validate(
     if not (_distinct_strings(owners) and all(_GUID.match(x) for x in owners)):
         bad(o["owners"], owners)
 
+    groups = get(o["allowedGroups"])
+    if not (_distinct_strings(groups) and all(_GUID.match(x) for x in groups)):
+        bad(o["allowedGroups"], groups)
+
     flags: dict[str, bool] = {}
-    for key in ("grantAdminConsent", "includeDeployerAsOwner", "protect"):
+    for key in ("grantAdminConsent", "includeDeployerAsOwner", "assignmentRequired", "protect"):
         value = get(o[key])
         if not isinstance(value, bool):
             bad(o[key], value)
         flags[key] = value is True
 
     days = get(o["clientSecretRotationDays"])
+    # Pulumi's Python provider host hands other languages' integers over as
+    # floats (30.0): a whole float is the same number of days.
+    if isinstance(days, float) and days.is_integer():
+        days = int(days)
     if (
         isinstance(days, bool)
         or not isinstance(days, int)
@@ -372,6 +396,8 @@ def validate(
         grant_admin_consent=flags["grantAdminConsent"],
         owners=tuple(owners),
         include_deployer_as_owner=flags["includeDeployerAsOwner"],
+        assignment_required=flags["assignmentRequired"],
+        allowed_groups=tuple(group.lower() for group in groups),
         client_secret_rotation_days=days,
         kubernetes_namespace=namespace,
         kubernetes_secret_name=secret_name,

@@ -136,7 +136,9 @@ def test_client_secret_appears_nowhere_in_plain_text(stack: str, now: datetime) 
         if not output.secret:
             assert PLANTED not in str(output.value), name
     for registration in run.registrations:
-        plain = {k: v for k, v in registration.inputs.items() if k not in registration.secret_inputs}
+        plain = {
+            k: v for k, v in registration.inputs.items() if k not in registration.secret_inputs
+        }
         assert PLANTED not in str(plain), registration.name
     assert not any(PLANTED in line for line in run.logs)
     assert set(CLIENT_SECRET_KEYS) <= set(SECRET_KEYS)
@@ -169,7 +171,11 @@ def test_admin_consent_grants_the_scopes_to_graph(now: datetime) -> None:
 def test_prod_protects_all_but_the_rotating_secrets(now: datetime) -> None:
     run = run_program("prod", now=now)
     protected = {r.name for r in run.registrations if r.protect}
-    assert protected == {"pomerium-application", "pomerium-service-principal", "pomerium-kubernetes-secret"}
+    assert protected == {
+        "pomerium-application",
+        "pomerium-service-principal",
+        "pomerium-kubernetes-secret",
+    }
     assert not any(r.protect for r in run_program("dev", now=now).registrations)
 
 
@@ -195,7 +201,11 @@ def test_display_name_defaults_to_the_stack(now: datetime) -> None:
     [
         ({"azuread:environment": "usgovernment"}, {}, "login.microsoftonline.us"),
         ({}, {"ARM_ENVIRONMENT": "china"}, "login.partner.microsoftonline.cn"),
-        ({"azuread:environment": "public"}, {"ARM_ENVIRONMENT": "china"}, "login.microsoftonline.com"),
+        (
+            {"azuread:environment": "public"},
+            {"ARM_ENVIRONMENT": "china"},
+            "login.microsoftonline.com",
+        ),
     ],
 )
 def test_provider_url_follows_the_cloud(
@@ -207,7 +217,9 @@ def test_provider_url_follows_the_cloud(
 
 
 def test_multi_tenant_app_uses_the_common_url(now: datetime) -> None:
-    run = run_program("dev", now=now, overrides={f"{PROJECT}:signInAudience": "AzureADMultipleOrgs"})
+    run = run_program(
+        "dev", now=now, overrides={f"{PROJECT}:signInAudience": "AzureADMultipleOrgs"}
+    )
     assert run.outputs["provider_url"].value == "https://login.microsoftonline.com/common/v2.0"
     assert run.one(APPLICATION).inputs["signInAudience"] == "AzureADMultipleOrgs"
 

@@ -67,7 +67,9 @@ def test_a_mistyped_stack_value_is_refused_like_the_cli(tmp_path: Path) -> None:
     with pytest.raises(offline.StackConfigError) as caught:
         offline.stack_config("typo", tmp_path)
     message = str(caught.value)
-    assert "pomerium-azure-ad:clientSecretRotationDays: Pulumi.yaml declares type integer" in message
+    assert (
+        "pomerium-azure-ad:clientSecretRotationDays: Pulumi.yaml declares type integer" in message
+    )
     assert "pomerium-azure-ad:authenticateServiceUrl: required" in message
 
 

@@ -91,7 +91,10 @@ def test_bad_authenticate_url_is_named(bad_url: str) -> None:
         ["http://second.example.com/oauth2/callback"],
         ["https://second.example.com/"],
         ["https://second.example.com/oauth2/callback?x=1"],
-        ["https://second.example.com/oauth2/callback", "https://second.example.com/oauth2/callback"],
+        [
+            "https://second.example.com/oauth2/callback",
+            "https://second.example.com/oauth2/callback",
+        ],
         "not a list",
     ],
 )
@@ -249,7 +252,5 @@ def test_every_bad_key_and_only_those_are_named(bad: set[str]) -> None:
     }
     raw = {key: wrong[key] for key in bad}
     with pytest.raises(ConfigError) as caught:
-        args_from_config(
-            {"authenticateServiceUrl": GOOD_URL, **raw}, environment=None, stack="dev"
-        )
+        args_from_config({"authenticateServiceUrl": GOOD_URL, **raw}, environment=None, stack="dev")
     assert {p.key for p in caught.value.problems} == {f"pomerium-azure-ad:{k}" for k in bad}

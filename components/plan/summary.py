@@ -1,0 +1,204 @@
+"""What a deploy of one stack would declare, read from an offline run.
+
+Values that only the cloud knows are already placeholder tokens here, and
+secret values are never copied in: the Kubernetes Secret contributes its keys
+only, secret stack outputs read `[secret]`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from .. import rotation
+from ..graph import DELEGATED_PERMISSION_TYPE, DELEGATED_SCOPE_IDS, GRAPH_APP_ID
+from ..offline import ProgramRun, Registration
+from ..secret_data import CLIENT_SECRET_KEYS, SECRET_KEYS
+from .redact import SECRET_OUTPUT
+
+UNKNOWN_OUTPUT = "[unknown]"
+_SCOPE_NAMES = {scope_id: name for name, scope_id in DELEGATED_SCOPE_IDS.items()}
+
+
+@dataclass
+class Application:
+    display_name: str
+    sign_in_audience: str
+    client_id: str
+    homepage_url: str
+    reply_urls: list[str]
+    graph_permissions: list[str]
+    """Microsoft Graph delegated permissions, by name."""
+    other_permissions: list[str]
+    """Anything requested from other APIs or as another type, as `resource/id (type)`."""
+    group_membership_claims: list[str]
+    owners: list[str]
+    protected: bool
+
+
+@dataclass
+class ServicePrincipal:
+    client_id: str
+    owners: list[str]
+    protected: bool
+    app_role_assignment_required: bool | None
+
+
+@dataclass
+class ClientSecret:
+    slot: str
+    display_name: str
+    end_date: str
+    role: str
+    """"current" (in the Kubernetes Secret) or "previous" (kept for pods not yet reloaded)."""
+    replaced_from: str
+    """The first deploy on or after this moment replaces it."""
+
+
+@dataclass
+class Rotation:
+    every_days: int
+    next_rotation: str
+    """When the next period starts: the first deploy after it rotates."""
+
+
+@dataclass
+class AdminConsent:
+    resource: str
+    scopes: list[str]
+
+
+@dataclass
+class KubernetesSecret:
+    namespace: str
+    name: str
+    type: str
+    keys: list[str]
+    secret_keys: list[str]
+    """Keys holding the client secret."""
+    labels: dict[str, str]
+    protected: bool
+
+
+@dataclass
+class StackPlan:
+    stack: str
+    at: str
+    application: Application
+    service_principal: ServicePrincipal
+    rotation: Rotation
+    client_secrets: list[ClientSecret]
+    admin_consent: AdminConsent | None
+    kubernetes_secret: KubernetesSecret
+    outputs: dict[str, Any]
+    placeholders: dict[str, str] = field(default_factory=dict)
+    """Token -> what it stands for."""
+
+
+def iso(moment: datetime) -> str:
+    return rotation.format_graph_date(moment)
+
+
+def _permissions(accesses: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    graph: list[str] = []
+    other: list[str] = []
+    for access in accesses:
+        resource = access.get("resourceAppId", "")
+        for item in access.get("resourceAccesses", []):
+            scope_id, kind = item.get("id", ""), item.get("type", "")
+            name = _SCOPE_NAMES.get(scope_id)
+            if resource == GRAPH_APP_ID and kind == DELEGATED_PERMISSION_TYPE and name:
+                graph.append(name)
+            else:
+                other.append(f"{resource}/{scope_id} ({kind})")
+    return graph, other
+
+
+def _credentials(
+    passwords: list[Registration], plan: rotation.RotationPlan, days: int
+) -> list[ClientSecret]:
+    replaced = {
+        plan.current.end_date: ("current", plan.next_rotation + timedelta(days=days)),
+        plan.previous.end_date: ("previous", plan.next_rotation),
+    }
+    found = []
+    for password in passwords:
+        end_date = password.inputs.get("endDate", "")
+        role, replaced_from = replaced.get(end_date, ("unexpected", plan.next_rotation))
+        credential = plan.current if role == "current" else plan.previous
+        found.append(
+            ClientSecret(
+                slot=credential.slot if role != "unexpected" else "?",
+                display_name=password.inputs.get("displayName", ""),
+                end_date=end_date,
+                role=role,
+                replaced_from=iso(replaced_from),
+            )
+        )
+    return sorted(found, key=lambda c: c.role != "current")
+
+
+def _output(value: Any, *, known: bool, secret: bool) -> Any:
+    if secret:
+        return SECRET_OUTPUT
+    return value if known else UNKNOWN_OUTPUT
+
+
+def summarize(run: ProgramRun, *, now: datetime, rotation_days: int) -> StackPlan:
+    """The plan of one successful run (whose strings already carry placeholder tokens)."""
+    app = run.one(":Application")
+    sp = run.one(":ServicePrincipal")
+    secret = run.one("core/v1:Secret")
+    graph, other = _permissions(app.inputs.get("requiredResourceAccesses", []))
+    web = app.inputs.get("web", {})
+    plan = rotation.plan_rotation(now, rotation_days)
+    grants = run.of_type(":ServicePrincipalDelegatedPermissionGrant")
+    metadata = secret.inputs.get("metadata", {})
+    data_keys = list(secret.inputs.get("stringData", {})) + list(secret.inputs.get("data", {}))
+    order = {key: index for index, key in enumerate(SECRET_KEYS)}
+    keys = sorted(dict.fromkeys(data_keys), key=lambda k: (order.get(k, len(order)), k))
+    return StackPlan(
+        stack=run.stack,
+        at=iso(now),
+        application=Application(
+            display_name=app.inputs.get("displayName", ""),
+            sign_in_audience=app.inputs.get("signInAudience", ""),
+            client_id=app.state.get("clientId", ""),
+            homepage_url=web.get("homepageUrl", ""),
+            reply_urls=list(web.get("redirectUris", [])),
+            graph_permissions=graph,
+            other_permissions=other,
+            group_membership_claims=list(app.inputs.get("groupMembershipClaims", [])),
+            owners=list(app.inputs.get("owners", [])),
+            protected=app.protect,
+        ),
+        service_principal=ServicePrincipal(
+            client_id=sp.inputs.get("clientId", ""),
+            owners=list(sp.inputs.get("owners", [])),
+            protected=sp.protect,
+            app_role_assignment_required=sp.inputs.get("appRoleAssignmentRequired"),
+        ),
+        rotation=Rotation(every_days=rotation_days, next_rotation=iso(plan.next_rotation)),
+        client_secrets=_credentials(run.of_type(":ApplicationPassword"), plan, rotation_days),
+        admin_consent=(
+            AdminConsent(
+                resource="Microsoft Graph", scopes=list(grants[0].inputs.get("claimValues", []))
+            )
+            if grants
+            else None
+        ),
+        kubernetes_secret=KubernetesSecret(
+            namespace=metadata.get("namespace", ""),
+            name=metadata.get("name", ""),
+            type=secret.inputs.get("type", ""),
+            keys=keys,
+            secret_keys=[key for key in keys if key in CLIENT_SECRET_KEYS],
+            labels=dict(metadata.get("labels", {})),
+            protected=secret.protect,
+        ),
+        outputs={
+            name: _output(output.value, known=output.known, secret=output.secret)
+            for name, output in run.outputs.items()
+        },
+    )

@@ -1,0 +1,121 @@
+"""The plan as text for people: one block per stack."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .runner import StackResult
+from .summary import StackPlan
+
+_AUDIENCE = {
+    "AzureADMyOrg": "this tenant only",
+    "AzureADMultipleOrgs": "any organization's tenant",
+}
+_ROLE = {
+    "current": "current: in the Kubernetes Secret",
+    "previous": "previous: kept for pods not yet reloaded",
+}
+
+
+def _join(values: Iterable[Any]) -> str:
+    return ", ".join(str(v) for v in values) or "(none)"
+
+
+def _protected(flag: bool) -> str:
+    return " [protected]" if flag else ""
+
+
+def _rows(rows: list[tuple[str, str]], indent: str) -> list[str]:
+    width = max(len(label) for label, _ in rows) + 1
+    return [f"{indent}{label + ':':<{width}} {value}" for label, value in rows]
+
+
+def _plan_lines(plan: StackPlan) -> list[str]:
+    app, sp, secret = plan.application, plan.service_principal, plan.kubernetes_secret
+    audience = _AUDIENCE.get(app.sign_in_audience)
+    lines = [f'  Application "{app.display_name}"{_protected(app.protected)}']
+    lines += _rows(
+        [
+            ("client id", app.client_id),
+            (
+                "audience",
+                f"{app.sign_in_audience} ({audience})" if audience else app.sign_in_audience,
+            ),
+            ("reply URLs", _join(app.reply_urls)),
+            ("Graph permissions", f"{_join(app.graph_permissions)} (delegated)"),
+            *(
+                [("other permissions", _join(app.other_permissions))]
+                if app.other_permissions
+                else []
+            ),
+            ("group claims", _join(app.group_membership_claims)),
+            ("owners", _join(app.owners)),
+        ],
+        "    ",
+    )
+    lines.append(f"  Service principal (enterprise application){_protected(sp.protected)}")
+    sp_rows = [("client id", sp.client_id), ("owners", _join(sp.owners))]
+    if sp.app_role_assignment_required is not None:
+        sp_rows.append(("assignment required", str(sp.app_role_assignment_required).lower()))
+    lines += _rows(sp_rows, "    ")
+    lines.append(
+        f"  Client secrets (rotate every {plan.rotation.every_days} days; "
+        f"next rotation {plan.rotation.next_rotation})"
+    )
+    for credential in plan.client_secrets:
+        lines.append(
+            f"    {credential.slot}  {credential.display_name}  ends {credential.end_date}  "
+            f"{_ROLE.get(credential.role, credential.role)}; "
+            f"replaced by the first deploy from {credential.replaced_from}"
+        )
+    if plan.admin_consent:
+        lines.append(
+            f"  Admin consent: tenant-wide grant of {_join(plan.admin_consent.scopes)} "
+            f"on {plan.admin_consent.resource}"
+        )
+    else:
+        lines.append("  Admin consent: none declared (grantAdminConsent is false)")
+    lines.append(
+        f"  Kubernetes Secret {secret.namespace}/{secret.name} ({secret.type})"
+        f"{_protected(secret.protected)}"
+    )
+    keys = [f"{k} (secret)" if k in secret.secret_keys else k for k in secret.keys]
+    lines += _rows([("keys", _join(keys))], "    ")
+    lines.append("  Outputs")
+    lines += _rows([(name, _format(value)) for name, value in plan.outputs.items()], "    ")
+    return lines
+
+
+def _format(value: Any) -> str:
+    if isinstance(value, list):
+        return _join(value)
+    return str(value)
+
+
+def render(results: list[StackResult], *, files: dict[str, list[str]] | None = None) -> str:
+    """Every stack's block, then a one-line verdict."""
+    lines: list[str] = []
+    for result in results:
+        if result.plan and result.ok:
+            lines.append(f"Stack {result.stack}: plan at {result.plan.at}")
+        else:
+            lines.append(f"Stack {result.stack}: INVALID, a deploy would stop here")
+        if result.plan:
+            lines += _plan_lines(result.plan)
+        lines += ["  " + line for error in result.errors for line in error.splitlines()]
+        lines += [f"  warning: {warning}" for warning in result.warnings]
+        for path in (files or {}).get(result.stack, []):
+            lines.append(f"  wrote {path} (validated)")
+        lines.append("")
+    legend = {t: m for r in results if r.plan for t, m in r.plan.placeholders.items()}
+    if legend:
+        lines.append("Placeholders (values only the cloud knows, filled in by a deploy):")
+        lines += _rows(list(legend.items()), "  ")
+        lines.append("")
+    invalid = [r.stack for r in results if not r.ok]
+    if invalid:
+        lines.append(f"{len(invalid)} of {len(results)} stacks invalid: {_join(invalid)}")
+    else:
+        lines.append(f"{len(results)} stack{'s' if len(results) != 1 else ''} planned, no errors")
+    return "\n".join(lines) + "\n"

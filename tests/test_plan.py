@@ -1,0 +1,405 @@
+"""`pomerium-azure-ad plan`: the offline plan as a user runs it (through `main`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import kubernetes_validate
+import pulumi
+import pytest
+import yaml
+
+from components import clock, offline, rotation
+from components.cli import main
+from components.graph import DEFAULT_GRAPH_SCOPES
+from components.plan import redact, runner
+from components.plan.manifests import DEFAULT_BOOTSTRAP_SECRET
+from components.secret_data import CLIENT_SECRET_KEYS, SECRET_KEYS
+from components.settings import CALLBACK_PATH, PROJECT, args_from_config
+
+STACKS = offline.stack_names()
+AT = "2026-11-26"
+CRD = offline.PROJECT_DIR / "schemas" / "ingress.pomerium.io_pomerium.crd.yaml"
+
+
+def plan(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["plan", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def plan_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    code, out, _ = plan(capsys, "--json", *args)
+    return code, json.loads(out)
+
+
+def settings_of(stack: str, project_dir: Path = offline.PROJECT_DIR) -> dict[str, Any]:
+    """The stack's validated settings, read the way the program reads them."""
+    config = offline.stack_config(stack, project_dir)
+    prefix = f"{PROJECT}:"
+    raw = {k.removeprefix(prefix): v for k, v in config.items() if k.startswith(prefix)}
+    return dict(args_from_config(raw, environment=None, stack=stack))
+
+
+def project(tmp_path: Path, stacks: dict[str, dict[str, Any]]) -> Path:
+    """A copy of the project with these stack files (name -> config)."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(offline.PROJECT_DIR / name, tmp_path / name)
+    shutil.copytree(offline.PROJECT_DIR / "schemas", tmp_path / "schemas")
+    (tmp_path / "stacks").mkdir()
+    for stack, config in stacks.items():
+        text = yaml.safe_dump(
+            {"config": {f"{PROJECT}:{k}" if ":" not in k else k: v for k, v in config.items()}}
+        )
+        (tmp_path / "stacks" / f"Pulumi.{stack}.yaml").write_text(text)
+    return tmp_path
+
+
+VALID = {"authenticateServiceUrl": "https://authenticate.example.com"}
+
+
+# --- the example stacks ------------------------------------------------------
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_each_example_stack_is_planned_from_its_stack_file(
+    capsys: pytest.CaptureFixture[str], stack: str
+) -> None:
+    code, document = plan_json(capsys, "--stack", stack, "--at", AT)
+    assert code == 0
+    (entry,) = document["stacks"]
+    assert entry["stack"] == stack and entry["ok"] and entry["errors"] == []
+    settings = settings_of(stack)
+    app = entry["plan"]["application"]
+    url = settings["authenticate_service_url"]
+    assert app["reply_urls"] == [
+        url + CALLBACK_PATH,
+        *settings.get("additional_redirect_urls", []),
+    ]
+    assert app["display_name"] == (settings.get("display_name") or f"Pomerium ({stack})")
+    assert app["graph_permissions"] == list(settings.get("graph_scopes", DEFAULT_GRAPH_SCOPES))
+    assert app["group_membership_claims"] == settings.get(
+        "group_membership_claims", ["SecurityGroup"]
+    )
+    assert app["protected"] == settings.get("protect", False)
+    secret = entry["plan"]["kubernetes_secret"]
+    assert (secret["namespace"], secret["name"]) == (
+        settings.get("kubernetes_namespace", "pomerium"),
+        settings.get("kubernetes_secret_name", "idp"),
+    )
+    assert set(secret["keys"]) == set(SECRET_KEYS)
+    assert set(secret["secret_keys"]) == set(CLIENT_SECRET_KEYS)
+    outputs = entry["plan"]["outputs"]
+    assert outputs["client_secret"] == redact.SECRET_OUTPUT
+    assert outputs["kubernetes_secret"] == f"{secret['namespace']}/{secret['name']}"
+    # Both credentials of the rotation, the current one first.
+    expected = rotation.plan_rotation(
+        datetime.fromisoformat(AT).replace(tzinfo=rotation.UTC),
+        settings.get("client_secret_rotation_days", rotation.DEFAULT_ROTATION_DAYS),
+    )
+    credentials = entry["plan"]["client_secrets"]
+    assert [(c["role"], c["end_date"]) for c in credentials] == [
+        ("current", expected.current.end_date),
+        ("previous", expected.previous.end_date),
+    ]
+    assert outputs["client_secret_expires_at"] == expected.current.end_date
+    assert entry["plan"]["rotation"]["next_rotation"] == rotation.format_graph_date(
+        expected.next_rotation
+    )
+
+
+def test_all_stacks_in_one_run_as_text(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = plan(capsys)
+    assert code == 0, err
+    for stack in STACKS:
+        assert f"Stack {stack}: plan at" in out
+        assert "https://authenticate" in out
+    assert f"{len(STACKS)} stacks planned, no errors" in out
+    assert "client_secret:" in out and redact.SECRET_OUTPUT in out
+    # Cloud-assigned values are marked as placeholders, with a legend.
+    assert "provider_url:" in out and "/<tenant-id>/v2.0" in out
+    assert "<tenant-id>:" in out and "azuread:tenantId" in out
+
+
+def test_unknown_stack_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = plan(capsys, "--stack", "nope")
+    assert code == 2 and out == ""
+    assert "nope" in err and all(stack in err for stack in STACKS)
+
+
+# --- invalid stacks ---------------------------------------------------------------
+
+
+def test_invalid_stacks_report_a_deploys_messages_and_exit_non_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], now: datetime
+) -> None:
+    root = project(
+        tmp_path,
+        {
+            "good": VALID,
+            # Wrong types: the CLI stops before the program runs.
+            "mistyped": {**VALID, "protect": "yes", "clientSecretRotationDays": "30"},
+            # Right types, wrong values: the program stops.
+            "wrong": {
+                "authenticateServiceUrl": "http://authenticate.example.com/path",
+                "kubernetesNamespace": "Pomerium",
+            },
+            "typo": {**VALID, "clientSecretRotationDay": 30},
+        },
+    )
+    with pytest.raises(offline.StackConfigError) as cli_error:
+        offline.stack_config("mistyped", root)
+    with pytest.raises(pulumi.RunError) as program_error:
+        offline.run_program("wrong", now=now, project_dir=root)
+
+    code, out, _ = plan(capsys, "--project-dir", str(root))
+    assert code == 1
+    for line in str(cli_error.value).splitlines() + str(program_error.value).splitlines():
+        assert line in out
+    assert "protect" in str(cli_error.value) and "clientSecretRotationDays" in str(cli_error.value)
+    assert "authenticateServiceUrl" in out and "kubernetesNamespace" in out
+    assert "Stack good: plan at" in out and "Stack typo: plan at" in out
+    assert "2 of 4 stacks invalid: mistyped, wrong" in out
+    # A deploy ignores an undeclared key silently; the plan says so.
+    assert "clientSecretRotationDay is not declared in Pulumi.yaml" in out
+    assert f"did you mean {PROJECT}:clientSecretRotationDays?" in out
+
+    code, document = plan_json(capsys, "--project-dir", str(root))
+    assert code == 1 and document["ok"] is False
+    by_stack = {entry["stack"]: entry for entry in document["stacks"]}
+    assert by_stack["mistyped"]["errors"] == [str(cli_error.value)]
+    assert by_stack["wrong"]["errors"] == [str(program_error.value)]
+    assert by_stack["mistyped"]["plan"] is None and by_stack["good"]["ok"] is True
+
+
+def test_only_the_named_stacks_are_planned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path, {"good": VALID, "bad": {"protect": True}})
+    code, document = plan_json(capsys, "--project-dir", str(root), "--stack", "good")
+    assert code == 0 and [entry["stack"] for entry in document["stacks"]] == ["good"]
+    code, document = plan_json(capsys, "--project-dir", str(root), "--stack", "bad")
+    assert code == 1
+    assert "authenticateServiceUrl: required by Pulumi.yaml" in document["stacks"][0]["errors"][0]
+
+
+# --- --json ---------------------------------------------------------------------
+
+
+def test_json_holds_the_whole_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    code, document = plan_json(capsys, "--at", AT)
+    assert code == 0 and document["ok"] is True
+    assert document["at"] == f"{AT}T00:00:00Z"
+    assert [entry["stack"] for entry in document["stacks"]] == STACKS
+    for entry in document["stacks"]:
+        body = entry["plan"]
+        assert set(body) >= {
+            "application",
+            "service_principal",
+            "client_secrets",
+            "rotation",
+            "admin_consent",
+            "kubernetes_secret",
+            "outputs",
+            "placeholders",
+        }
+        assert body["service_principal"]["client_id"] == body["application"]["client_id"]
+        assert body["application"]["client_id"] == "<client-id>"
+        assert "<client-id>" in body["placeholders"]
+        assert body["admin_consent"] is None
+
+
+def test_admin_consent_and_a_pinned_tenant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tenant = "0303f438-3c5c-4190-9854-08d3eb31bd9f"
+    root = project(
+        tmp_path,
+        {"pinned": {**VALID, "grantAdminConsent": True, "azuread:tenantId": tenant}},
+    )
+    code, document = plan_json(capsys, "--project-dir", str(root))
+    assert code == 0
+    body = document["stacks"][0]["plan"]
+    assert body["admin_consent"] == {
+        "resource": "Microsoft Graph",
+        "scopes": list(DEFAULT_GRAPH_SCOPES),
+    }
+    assert body["outputs"]["tenant_id"] == tenant
+    assert body["outputs"]["provider_url"] == f"https://login.microsoftonline.com/{tenant}/v2.0"
+    assert "<tenant-id>" not in body["placeholders"]
+
+
+# --- --out ----------------------------------------------------------------------
+
+
+def read_documents(path: Path) -> dict[str, Any]:
+    (document,) = list(yaml.safe_load_all(path.read_text()))
+    return dict(document)
+
+
+def crd_schema() -> dict[str, Any]:
+    crd = yaml.safe_load(CRD.read_text())
+    return dict(crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"])
+
+
+def test_out_writes_valid_files_for_each_stack(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, document = plan_json(capsys, "--out", str(tmp_path))
+    assert code == 0
+    for entry in document["stacks"]:
+        stack, outputs = entry["stack"], entry["plan"]["outputs"]
+        secret_path = tmp_path / stack / "kubernetes-secret.yaml"
+        pomerium_path = tmp_path / stack / "pomerium.yaml"
+        assert entry["files"] == [str(secret_path), str(pomerium_path)]
+
+        secret = read_documents(secret_path)
+        kubernetes_validate.validate(secret, kubernetes_validate.latest_version(), strict=True)
+        assert (
+            f"{secret['metadata']['namespace']}/{secret['metadata']['name']}"
+            == (outputs["kubernetes_secret"])
+        )
+        assert list(secret["stringData"]) == list(SECRET_KEYS)
+        for key in CLIENT_SECRET_KEYS:
+            assert secret["stringData"][key] == redact.SECRET_PLACEHOLDER
+        assert secret["stringData"]["client_id"] == "<client-id>"
+        assert "<client-id>:" in secret_path.read_text()  # the legend
+
+        resource = read_documents(pomerium_path)
+        jsonschema.validate(resource, crd_schema())
+        assert (resource["apiVersion"], resource["kind"]) == ("ingress.pomerium.io/v1", "Pomerium")
+        assert resource["spec"]["identityProvider"] == {
+            "provider": "azure",
+            "url": outputs["provider_url"],
+            "secret": outputs["kubernetes_secret"],
+        }
+        assert (
+            resource["spec"]["authenticate"]["url"] + CALLBACK_PATH
+            == (entry["plan"]["application"]["reply_urls"][0])
+        )
+        assert resource["spec"]["secrets"] == DEFAULT_BOOTSTRAP_SECRET
+
+
+def test_out_names_the_bootstrap_secret_from_the_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, _ = plan(
+        capsys, "--stack", "dev", "--out", str(tmp_path), "--bootstrap-secret", "ops/boot"
+    )
+    assert code == 0
+    assert read_documents(tmp_path / "dev" / "pomerium.yaml")["spec"]["secrets"] == "ops/boot"
+    with pytest.raises(SystemExit) as exit_:
+        main(["plan", "--bootstrap-secret", "boot"])
+    assert exit_.value.code == 2
+    assert "<namespace>/<name>" in capsys.readouterr().err
+
+
+def test_out_writes_nothing_for_an_invalid_stack(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path / "project", {"good": VALID, "bad": {"protect": True}})
+    out = tmp_path / "out"
+    code, _, _ = plan(capsys, "--project-dir", str(root), "--out", str(out))
+    assert code == 1
+    assert sorted(p.name for p in out.iterdir()) == ["good"]
+
+
+def test_the_pomerium_resource_check_rejects_what_the_crd_rejects() -> None:
+    from components.plan.manifests import ManifestError, validate_pomerium
+
+    valid = {
+        "apiVersion": "ingress.pomerium.io/v1",
+        "kind": "Pomerium",
+        "metadata": {"name": "global"},
+        "spec": {"identityProvider": {"provider": "azure", "secret": "a/b"}, "secrets": "a/b"},
+    }
+    validate_pomerium(valid)
+    for spec in (
+        {"identityProvider": {"provider": "entra", "secret": "a/b"}, "secrets": "a/b"},
+        {"identityProvider": {"provider": "azure", "secret": "a/b"}},
+        {"identityProvider": {"provider": "azure", "secret": "no-namespace"}, "secrets": "a/b"},
+    ):
+        with pytest.raises(ManifestError):
+            validate_pomerium({**valid, "spec": spec})
+
+
+# --- --at -----------------------------------------------------------------------
+
+
+def test_at_shows_the_rotation_of_another_day(capsys: pytest.CaptureFixture[str]) -> None:
+    days = settings_of("dev")["client_secret_rotation_days"]
+    today = rotation.plan_rotation(datetime.fromisoformat(f"{AT}T00:00:00+00:00"), days)
+    later = today.next_rotation + timedelta(days=1)
+    environment = dict(os.environ)
+
+    _, first = plan_json(capsys, "--stack", "dev", "--at", AT)
+    _, second = plan_json(capsys, "--stack", "dev", "--at", later.isoformat())
+
+    def current(document: dict[str, Any]) -> dict[str, Any]:
+        (credential,) = [
+            c for c in document["stacks"][0]["plan"]["client_secrets"] if c["role"] == "current"
+        ]
+        return dict(credential)
+
+    assert current(first)["end_date"] == today.current.end_date
+    moved = rotation.plan_rotation(later, days).current
+    assert current(second)["end_date"] == moved.end_date != today.current.end_date
+    assert current(second)["slot"] == moved.slot != current(first)["slot"]
+    assert second["stacks"][0]["plan"]["outputs"]["client_secret_expires_at"] == moved.end_date
+    # The override lived only inside the command: the real clock is back, and
+    # nothing a deploy could read (environment) was touched.
+    assert clock.current() is clock.SYSTEM_CLOCK
+    assert dict(os.environ) == environment
+
+
+def test_at_rejects_what_is_not_a_date(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["plan", "--at", "next tuesday"])
+    assert exit_.value.code == 2
+    assert "2027-01-31" in capsys.readouterr().err
+
+
+# --- secrets --------------------------------------------------------------------
+
+PLANTED = "planted-Cl13nt-S3cret-value~"
+
+
+def test_a_planted_client_secret_never_leaves_the_process(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(offline, "PLACEHOLDER_CLIENT_SECRET", PLANTED)
+    # The planted value does reach the program, so the check below can fail.
+    result = runner.plan_stack("dev", now=datetime.fromisoformat(f"{AT}T00:00:00+00:00"))
+    assert any(PLANTED in value for value in result.secrets)
+    assert result.run is not None
+    secret_inputs = result.run.one("core/v1:Secret").inputs["stringData"]
+    assert PLANTED in secret_inputs["client_secret"]
+
+    outputs = []
+    for args in (
+        [],
+        ["--json"],
+        ["--out", str(tmp_path / "text")],
+        ["--json", "--out", str(tmp_path / "json")],
+    ):
+        code, out, err = plan(capsys, *args)
+        assert code == 0
+        outputs += [out, err]
+    files = [p.read_text() for p in tmp_path.rglob("*") if p.is_file()]
+    assert len(files) == 4 * len(STACKS)
+    for text in outputs + files:
+        assert PLANTED not in text
+
+
+def test_the_last_check_refuses_text_holding_a_secret() -> None:
+    with pytest.raises(redact.SecretLeak) as error:
+        redact.check(f"client_secret: {PLANTED}", {PLANTED})
+    assert PLANTED not in str(error.value)
+    assert redact.check("client_secret: [secret]", {PLANTED}) == "client_secret: [secret]"
