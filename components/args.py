@@ -70,6 +70,12 @@ class PomeriumIdentityProviderArgs(TypedDict):
     """Entra ID refuses sign-in to users not assigned to the application (directly or through a group). Default: false; on whenever allowed_groups is set."""
     allowed_groups: NotRequired[list[str]]
     """Object ids (GUIDs) of groups assigned to the application (default access); setting any turns assignment on. Default: none."""
+    adopt_application_object_id: NotRequired[str]
+    """Object id of an app registration made by hand, to import instead of creating one (set with adopt_service_principal_object_id). Default: empty."""
+    adopt_service_principal_object_id: NotRequired[str]
+    """Object id of that application's enterprise application (service principal), to import. Default: empty."""
+    adopt_kubernetes_secret: NotRequired[bool]
+    """Take over an existing Kubernetes Secret of the same namespace and name in place (server-side apply, forcing field ownership). Default: false."""
     protect: NotRequired[bool]
     """Protect the application, its service principal and the Kubernetes Secret from deletion (never the rotating client secrets). Default: false."""
     azure_environment: NotRequired[str]

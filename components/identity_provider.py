@@ -4,12 +4,13 @@
 # `args` and output annotations as live types (string annotations crash it).
 
 from datetime import datetime
+from typing import Any
 
 import pulumi
 import pulumi_azuread as azuread
 import pulumi_kubernetes as kubernetes
 
-from . import clock, graph, rotation
+from . import adoption, clock, graph, rotation
 from .args import PomeriumIdentityProviderArgs
 from .secret_data import LABELS, IdentityProviderValues, secret_data
 from .settings import ConfigError, Settings, settings_from_args
@@ -21,6 +22,7 @@ TYPE_TOKEN = "pomerium-azure-ad:index:PomeriumIdentityProvider"
 # to a new credential only once it is this old (a wait happens only in the
 # deploy that creates it).
 REPLICATION_WAIT_SECONDS = 60
+PATCH_FORCE = {"pulumi.com/patchForce": "true"}
 
 
 def _seconds_to_wait(start_date: str | None, now: datetime) -> float:
@@ -84,6 +86,26 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
         )
         owners = self._owners(settings, client_config.object_id)
 
+        # Adoption: import the app registration and enterprise application made
+        # by hand (Pulumi's import option; ignored once they are in the state).
+        application_opts, service_principal_opts = protected, protected
+        if settings.adopt_application_object_id:
+            application_opts = pulumi.ResourceOptions.merge(
+                protected,
+                pulumi.ResourceOptions(
+                    import_=adoption.application_import_id(settings.adopt_application_object_id)
+                ),
+            )
+            service_principal_opts = pulumi.ResourceOptions.merge(
+                protected,
+                pulumi.ResourceOptions(
+                    import_=adoption.service_principal_import_id(
+                        settings.adopt_service_principal_object_id
+                    )
+                ),
+            )
+            self._report_adoption(settings, owners)
+
         application = azuread.Application(
             f"{name}-application",
             display_name=settings.display_name,
@@ -107,14 +129,14 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
             ],
             group_membership_claims=[c.value for c in settings.group_membership_claims],
             owners=owners,
-            opts=protected,
+            opts=application_opts,
         )
         service_principal = azuread.ServicePrincipal(
             f"{name}-service-principal",
             client_id=application.client_id,
             owners=owners,
             app_role_assignment_required=settings.app_role_assignment_required,
-            opts=protected,
+            opts=service_principal_opts,
         )
         # One assignment per group, named by the group, so removing a group
         # from the list removes only its assignment.
@@ -181,6 +203,10 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
                 name=settings.kubernetes_secret_name,
                 namespace=settings.kubernetes_namespace,
                 labels=LABELS,
+                # Taking over a Secret made by hand: server-side apply upserts it,
+                # and this annotation lets it take the fields another manager
+                # (kubectl) owns, instead of failing on the conflict.
+                annotations=PATCH_FORCE if settings.adopt_kubernetes_secret else None,
             ),
             type="Opaque",
             string_data=pulumi.Output.secret(data),  # type: ignore[arg-type]
@@ -215,6 +241,63 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
         if not settings.include_deployer_as_owner:
             return pulumi.Output.from_input(sorted(set(settings.owners)))
         return deployer.apply(lambda object_id: sorted({*settings.owners, object_id}))
+
+    def _report_adoption(self, settings: Settings, owners: pulumi.Output[list[str]]) -> None:
+        """Look up what is being adopted (only while adopting) and warn, naming the
+        config keys, about every managed setting that differs: the import fails
+        unless they match."""
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        found_app = azuread.get_application_output(
+            object_id=settings.adopt_application_object_id, opts=invoke
+        )
+        found_sp = azuread.get_service_principal_output(
+            object_id=settings.adopt_service_principal_object_id, opts=invoke
+        )
+
+        def report(values: list[Any]) -> None:
+            app, sp, declared_owners = values
+            web = (app.webs or [None])[0]
+            existing = adoption.ExistingApplication(
+                client_id=app.client_id or "",
+                display_name=app.display_name or "",
+                sign_in_audience=app.sign_in_audience or "",
+                homepage_url=(web.homepage_url if web else None) or "",
+                redirect_uris=tuple((web.redirect_uris if web else None) or ()),
+                group_membership_claims=tuple(app.group_membership_claims or ()),
+                permissions=tuple(
+                    adoption.Permission(access.resource_app_id, item.id, item.type)
+                    for access in app.required_resource_accesses or ()
+                    for item in access.resource_accesses or ()
+                ),
+                owners=tuple(app.owners or ()),
+            )
+            differences = adoption.application_differences(
+                settings, existing, declared_owners, namespace=""
+            ) + adoption.service_principal_differences(
+                settings,
+                adoption.ExistingServicePrincipal(
+                    client_id=sp.client_id or "",
+                    app_role_assignment_required=bool(sp.app_role_assignment_required),
+                ),
+                existing.client_id,
+                namespace="",
+            )
+            if differences:
+                pulumi.log.warn(
+                    "Adopting application "
+                    f"{existing.client_id}: the import fails unless these settings match "
+                    "what exists (after the first successful deploy, remove the adopt "
+                    "settings and change them freely):\n  - " + "\n  - ".join(differences),
+                    resource=self,
+                )
+            pulumi.log.info(
+                f"Adopting application {existing.client_id}: client secrets made by hand are "
+                "not managed and keep working until their own end dates; list them with "
+                f"`az ad app credential list --id {existing.client_id}`.",
+                resource=self,
+            )
+
+        pulumi.Output.all(found_app, found_sp, owners).apply(report)
 
     @staticmethod
     def _after_replication(password: azuread.ApplicationPassword) -> pulumi.Output[str]:

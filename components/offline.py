@@ -161,12 +161,16 @@ class PlaceholderCloud(pulumi.runtime.Mocks):
         deployer_object_id: str | None = None,
         client_secret: str = PLACEHOLDER_CLIENT_SECRET,
         now: datetime | None = None,
+        answers: Mapping[str, dict[str, Any]] | None = None,
     ) -> None:
+        """`answers`: what further invokes return, by function name (e.g.
+        "getApplication"), for looking up things that already exist."""
         self.tenant_id = tenant_id or placeholder_id("tenant")
         self.deployer_object_id = deployer_object_id or placeholder_id("deployer")
         self.client_secret = client_secret
         self.now = now
         self.invokes: list[Invoke] = []
+        self.answers = dict(answers or {})
 
     def new_resource(
         self, args: pulumi.runtime.MockResourceArgs
@@ -179,7 +183,7 @@ class PlaceholderCloud(pulumi.runtime.Mocks):
                 return f"/applications/{object_id}", state
             case "ServicePrincipal":
                 state |= {"objectId": object_id, "applicationTenantId": self.tenant_id}
-                return f"/servicePrincipals/{object_id}", state
+                return object_id, state
             case "ApplicationPassword":
                 started = self.now or clock.current().now()
                 key_id = placeholder_id(args.typ, args.name, str(args.inputs.get("endDate")))
@@ -201,6 +205,9 @@ class PlaceholderCloud(pulumi.runtime.Mocks):
         return self._answer(args), []
 
     def _answer(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+        function = args.token.split(":")[-1]
+        if function in self.answers:
+            return self.answers[function]
         match args.token.split("/")[-1]:
             case "getClientConfig:getClientConfig":
                 return {

@@ -128,6 +128,23 @@ OPTIONS: tuple[Option, ...] = (
         [],
         "a list of distinct group object ids (GUIDs)",
     ),
+    Option(
+        "adoptApplicationObjectId",
+        "adopt_application_object_id",
+        "string",
+        "",
+        "empty, or the object id (GUID) of an existing app registration, set together with "
+        "adoptServicePrincipalObjectId",
+    ),
+    Option(
+        "adoptServicePrincipalObjectId",
+        "adopt_service_principal_object_id",
+        "string",
+        "",
+        "empty, or the object id (GUID) of the existing application's enterprise application, "
+        "set together with adoptApplicationObjectId",
+    ),
+    Option("adoptKubernetesSecret", "adopt_kubernetes_secret", "boolean", False, "true or false"),
     Option("protect", "protect", "boolean", False, "true or false"),
 )
 OPTIONS_BY_KEY = {option.key: option for option in OPTIONS}
@@ -183,6 +200,10 @@ class Settings:
     assignment_required: bool
     """As set; see `app_role_assignment_required` for what the application gets."""
     allowed_groups: tuple[str, ...]
+    adopt_application_object_id: str
+    """Empty: create the application; else import this one."""
+    adopt_service_principal_object_id: str
+    adopt_kubernetes_secret: bool
     client_secret_rotation_days: int
     kubernetes_namespace: str
     kubernetes_secret_name: str
@@ -333,7 +354,26 @@ def validate(
         bad(o["allowedGroups"], groups)
 
     flags: dict[str, bool] = {}
-    for key in ("grantAdminConsent", "includeDeployerAsOwner", "assignmentRequired", "protect"):
+    adopted: dict[str, str] = {}
+    for key in ("adoptApplicationObjectId", "adoptServicePrincipalObjectId"):
+        value = get(o[key])
+        if not (isinstance(value, str) and (value == "" or _GUID.match(value))):
+            bad(o[key], value)
+            value = ""
+        adopted[key] = value.lower()
+    if bool(adopted["adoptApplicationObjectId"]) != bool(adopted["adoptServicePrincipalObjectId"]):
+        # A portal-registered app always has its enterprise application: creating a
+        # second one for it fails, and an adopted one cannot belong to a new app.
+        empty = next(k for k, v in adopted.items() if not v)
+        bad(o[empty], "")
+
+    for key in (
+        "grantAdminConsent",
+        "includeDeployerAsOwner",
+        "assignmentRequired",
+        "adoptKubernetesSecret",
+        "protect",
+    ):
         value = get(o[key])
         if not isinstance(value, bool):
             bad(o[key], value)
@@ -398,6 +438,9 @@ def validate(
         include_deployer_as_owner=flags["includeDeployerAsOwner"],
         assignment_required=flags["assignmentRequired"],
         allowed_groups=tuple(group.lower() for group in groups),
+        adopt_application_object_id=adopted["adoptApplicationObjectId"],
+        adopt_service_principal_object_id=adopted["adoptServicePrincipalObjectId"],
+        adopt_kubernetes_secret=flags["adoptKubernetesSecret"],
         client_secret_rotation_days=days,
         kubernetes_namespace=namespace,
         kubernetes_secret_name=secret_name,

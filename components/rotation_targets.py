@@ -1,0 +1,62 @@
+"""The resources the scheduled rotation may change, as `pulumi up --target` URNs.
+
+    python -m components.rotation_targets --stack prod
+
+prints one URN a line: the two ApplicationPassword slots and the Kubernetes Secret
+(children of the component), plus the component and the root stack, so that their
+outputs (client_secret_expires_at, read after the rotation) are written too; neither
+of those two has anything in the cloud. Everything else (the Application, its service
+principal, admin consent) stays as it is: changing those is the reviewed deploy's job.
+
+The names follow identity_provider.py and __main__.py; a test runs the program under
+the mock engine and compares.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .identity_provider import TYPE_TOKEN
+from .rotation import SLOTS
+from .settings import PROJECT
+
+# The component's name in __main__.py.
+COMPONENT_NAME = "pomerium"
+APPLICATION_PASSWORD_TYPE = "azuread:index/applicationPassword:ApplicationPassword"
+KUBERNETES_SECRET_TYPE = "kubernetes:core/v1:Secret"
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+def urn(stack: str, qualified_type: str, name: str, *, project: str = PROJECT) -> str:
+    """A URN as the Pulumi engine makes it: a child's type is prefixed with its
+    parent's (`parent$child`), except for children of the root stack."""
+    return f"urn:pulumi:{stack}::{project}::{qualified_type}::{name}"
+
+
+def rotation_targets(stack: str, *, project: str = PROJECT) -> list[str]:
+    def child(type_: str, name: str) -> str:
+        return urn(stack, f"{TYPE_TOKEN}${type_}", f"{COMPONENT_NAME}-{name}", project=project)
+
+    return [
+        *(child(APPLICATION_PASSWORD_TYPE, f"client-secret-{slot}") for slot in SLOTS),
+        child(KUBERNETES_SECRET_TYPE, "kubernetes-secret"),
+        urn(stack, TYPE_TOKEN, COMPONENT_NAME, project=project),
+        # The Python SDK names the root stack resource "<project>-<stack>".
+        urn(stack, STACK_TYPE, f"{project}-{stack}", project=project),
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m components.rotation_targets", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--stack", required=True, help="stack name, without organization")
+    args = parser.parse_args(argv)
+    print("\n".join(rotation_targets(args.stack)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

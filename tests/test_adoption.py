@@ -1,0 +1,220 @@
+"""Adopting an app registration, enterprise application and Secret made by hand."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pulumi
+import pytest
+
+from components import adoption, offline
+from components.graph import DEFAULT_GRAPH_SCOPES, DELEGATED_SCOPE_IDS, GRAPH_APP_ID
+from components.offline import PlaceholderCloud, Registration, run_program
+from components.settings import PROJECT, settings_from_args
+
+APP = "0303f438-3c5c-4190-9854-08d3eb31bd9f"
+SP = "6ba7b810-9dad-11d1-80b4-00c04fd430c8"
+CLIENT_ID = "9f8e7d6c-5b4a-4392-8170-6a5b4c3d2e1f"
+DEPLOYER = "11111111-2222-4333-8444-555555555555"
+ADOPT = {f"{PROJECT}:adoptApplicationObjectId": APP, f"{PROJECT}:adoptServicePrincipalObjectId": SP}
+LOOKUPS = {"getApplication", "getServicePrincipal"}
+
+
+def existing_app(**changes: Any) -> dict[str, Any]:
+    """The dev stack's app as Graph would describe it, made by hand."""
+    app = {
+        "clientId": CLIENT_ID,
+        "objectId": APP,
+        "displayName": "Pomerium (dev)",
+        "signInAudience": "AzureADMyOrg",
+        "webs": [
+            {
+                "homepageUrl": "https://authenticate.dev.example.com",
+                "redirectUris": ["https://authenticate.dev.example.com/oauth2/callback"],
+                "logoutUrl": "",
+                "implicitGrants": [],
+            }
+        ],
+        "groupMembershipClaims": ["SecurityGroup"],
+        "requiredResourceAccesses": [
+            {
+                "resourceAppId": GRAPH_APP_ID,
+                "resourceAccesses": [
+                    {"id": DELEGATED_SCOPE_IDS[name], "type": "Scope"}
+                    for name in DEFAULT_GRAPH_SCOPES
+                ],
+            }
+        ],
+        "owners": [DEPLOYER],
+    }
+    app.update(changes)
+    return app
+
+
+def cloud(**app_changes: Any) -> PlaceholderCloud:
+    return PlaceholderCloud(
+        deployer_object_id=DEPLOYER,
+        answers={
+            "getApplication": existing_app(**app_changes),
+            "getServicePrincipal": {
+                "clientId": CLIENT_ID,
+                "objectId": SP,
+                "appRoleAssignmentRequired": False,
+            },
+        },
+    )
+
+
+def imports(run: offline.ProgramRun) -> dict[str, str]:
+    return {r.name: r.import_id for r in run.registrations if r.import_id}
+
+
+def invoked(run: offline.ProgramRun) -> set[str]:
+    return {invoke.token.split(":")[-1] for invoke in run.invokes}
+
+
+def test_without_adopt_settings_nothing_is_imported_or_looked_up(now: datetime) -> None:
+    run = run_program("dev", now=now, cloud=cloud())
+    assert imports(run) == {}
+    assert not invoked(run) & LOOKUPS
+    annotations = run.one("core/v1:Secret").inputs["metadata"].get("annotations")
+    assert not annotations
+
+
+def test_adopt_imports_exactly_the_application_and_service_principal(now: datetime) -> None:
+    run = run_program("dev", now=now, cloud=cloud(), overrides=ADOPT)
+    assert imports(run) == {
+        "pomerium-application": f"/applications/{APP}",
+        "pomerium-service-principal": SP,
+    }
+    assert invoked(run) >= LOOKUPS
+    # Client secrets cannot be imported: the stack makes its own.
+    assert len(run.of_type(":ApplicationPassword")) == 2
+
+
+def test_adopt_kubernetes_secret_takes_it_over_in_place(now: datetime) -> None:
+    overrides = {f"{PROJECT}:adoptKubernetesSecret": True}
+    run = run_program("dev", now=now, cloud=cloud(), overrides=overrides)
+    secret = run.one("core/v1:Secret")
+    assert secret.inputs["metadata"]["annotations"] == {"pulumi.com/patchForce": "true"}
+    assert secret.inputs["metadata"]["name"] == "idp"
+    assert imports(run) == {}  # an upsert, not an import: its data is bound to change
+
+
+def test_matching_app_adopts_without_warnings(now: datetime) -> None:
+    run = run_program("dev", now=now, cloud=cloud(), overrides=ADOPT)
+    assert not any("the import fails unless" in line for line in run.logs)
+    assert any(f"az ad app credential list --id {CLIENT_ID}" in line for line in run.logs)
+
+
+def test_differences_are_reported_with_the_keys_to_set(now: datetime) -> None:
+    changed = cloud(displayName="Pomerium", owners=["99999999-9999-4999-8999-999999999999"])
+    run = run_program("dev", now=now, cloud=changed, overrides=ADOPT)
+    (warning,) = [line for line in run.logs if "the import fails unless" in line]
+    assert "displayName: the application is named 'Pomerium'; set displayName to 'Pomerium'" in (
+        warning
+    )
+    assert "owners: the application's owners are [99999999-9999-4999-8999-999999999999]" in warning
+    assert "includeDeployerAsOwner to false" in warning
+    assert "graphScopes" not in warning and "signInAudience" not in warning
+
+
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        ({f"{PROJECT}:adoptApplicationObjectId": "app-1"}, "adoptApplicationObjectId"),
+        (
+            {**ADOPT, f"{PROJECT}:adoptServicePrincipalObjectId": "sp"},
+            "adoptServicePrincipalObjectId",
+        ),
+        ({f"{PROJECT}:adoptApplicationObjectId": APP}, "adoptServicePrincipalObjectId"),
+        ({f"{PROJECT}:adoptServicePrincipalObjectId": SP}, "adoptApplicationObjectId"),
+    ],
+)
+def test_invalid_adopt_ids_are_config_errors(
+    overrides: dict[str, str], named: str, now: datetime
+) -> None:
+    record: list[Registration] = []
+    with pytest.raises(pulumi.RunError) as caught:
+        run_program("dev", now=now, overrides=overrides, record=record)
+    assert f"{PROJECT}:{named}: expected empty, or the object id (GUID)" in str(caught.value)
+    assert record == []
+
+
+# --- the comparison itself ---------------------------------------------------------
+
+
+def settings() -> Any:
+    return settings_from_args(
+        {"authenticate_service_url": "https://authenticate.dev.example.com"}, stack="dev"
+    )
+
+
+def existing(**changes: Any) -> adoption.ExistingApplication:
+    base = adoption.ExistingApplication(
+        client_id=CLIENT_ID,
+        display_name="Pomerium (dev)",
+        sign_in_audience="AzureADMyOrg",
+        homepage_url="https://authenticate.dev.example.com/",
+        redirect_uris=("https://authenticate.dev.example.com/oauth2/callback",),
+        group_membership_claims=("SecurityGroup",),
+        permissions=tuple(
+            adoption.Permission(GRAPH_APP_ID, DELEGATED_SCOPE_IDS[n], "Scope")
+            for n in DEFAULT_GRAPH_SCOPES
+        ),
+        owners=(DEPLOYER,),
+    )
+    return adoption.ExistingApplication(**{**base.__dict__, **changes})
+
+
+def differences(**changes: Any) -> list[str]:
+    return adoption.application_differences(
+        settings(), existing(**changes), [DEPLOYER], namespace="pomerium-azure-ad:"
+    )
+
+
+def test_identical_app_has_no_differences() -> None:
+    assert differences() == []
+
+
+def test_each_managed_setting_is_compared() -> None:
+    (line,) = differences(
+        redirect_uris=(
+            "https://authenticate.dev.example.com/oauth2/callback",
+            "https://old.example.com/oauth2/callback",
+        )
+    )
+    assert (
+        "set pomerium-azure-ad:additionalRedirectUrls to [https://old.example.com/oauth2/callback]"
+        in line
+    )
+    (line,) = differences(group_membership_claims=("All",))
+    assert line.startswith("pomerium-azure-ad:groupMembershipClaims: the application has [All]")
+    (line,) = differences(sign_in_audience="AzureADMultipleOrgs")
+    assert "set pomerium-azure-ad:signInAudience to AzureADMultipleOrgs" in line
+    (line,) = differences(homepage_url="https://intranet.example.com")
+    assert "sign-on (home page) URL" in line
+    role = adoption.Permission(GRAPH_APP_ID, "5b567255-7703-4780-807c-7be8301ae99b", "Role")
+    found = differences(permissions=(*existing().permissions, role))
+    assert len(found) == 1 and "does not manage" in found[0]
+    fewer = tuple(
+        p for p in existing().permissions if p.id != DELEGATED_SCOPE_IDS["Group.Read.All"]
+    )
+    (line,) = differences(permissions=fewer)
+    assert line.startswith(
+        "pomerium-azure-ad:graphScopes: the application requests [email, offline_access, openid, profile]"
+    )
+
+
+def test_service_principal_of_another_app_is_named() -> None:
+    found = adoption.service_principal_differences(
+        settings(),
+        adoption.ExistingServicePrincipal(client_id="other", app_role_assignment_required=True),
+        CLIENT_ID,
+        namespace="",
+    )
+    assert [line.split(":")[0] for line in found] == [
+        "adoptServicePrincipalObjectId",
+        "assignmentRequired",
+    ]

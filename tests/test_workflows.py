@@ -1,0 +1,316 @@
+"""The GitHub Actions workflows: valid against GitHub's schema (check-jsonschema's
+vendored copy, offline) and with the properties the pipeline promises."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from components import offline
+
+ROOT = offline.PROJECT_DIR
+WORKFLOWS = ROOT / ".github" / "workflows"
+ACTIONS = ROOT / ".github" / "actions"
+CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
+STACKS = offline.stack_names()
+# The one environment whose protection rules (required reviewers) gate pushes; the
+# README tells users to set them.
+REVIEWED_ENVIRONMENT = "prod"
+DEPLOY_IDENTITY = "vars.AZURE_CLIENT_ID"
+PREVIEW_IDENTITY = "vars.AZURE_PREVIEW_CLIENT_ID"
+# Stored secrets a job may read: Pulumi's, never an Azure credential.
+ALLOWED_SECRETS = {"PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"}
+
+WORKFLOW_FILES = sorted(WORKFLOWS.glob("*.yml"))
+ACTION_FILES = sorted(ACTIONS.glob("*/action.yml"))
+
+
+def load(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text())
+    # YAML 1.1 reads the key `on` as True.
+    if True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+def workflow(name: str) -> dict[str, Any]:
+    return load(WORKFLOWS / name)
+
+
+def triggers(wf: dict[str, Any]) -> dict[str, Any]:
+    on = wf["on"]
+    return {on: None} if isinstance(on, str) else dict(on)
+
+
+def expression(name: str) -> str:
+    return "${{ " + name + " }}"
+
+
+def text(value: Any) -> str:
+    return yaml.safe_dump(value)
+
+
+def test_the_workflows_and_actions_exist() -> None:
+    names = {p.name for p in WORKFLOW_FILES}
+    assert {"checks.yml", "test.yml", "deploy.yml", "deploy-stack.yml", "rotate.yml"} <= names
+    assert [p.parent.name for p in ACTION_FILES] == ["azure-sign-in"]
+
+
+@pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
+def test_workflow_validates_against_githubs_schema(path: Path) -> None:
+    result = subprocess.run(
+        [str(CHECK_JSONSCHEMA), "--builtin-schema", "vendor.github-workflows", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", ACTION_FILES, ids=lambda p: p.parent.name)
+def test_action_validates_against_githubs_schema(path: Path) -> None:
+    result = subprocess.run(
+        [str(CHECK_JSONSCHEMA), "--builtin-schema", "vendor.github-actions", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_schema_check_rejects_a_broken_workflow(tmp_path: Path) -> None:
+    # The validation above can fail: a job without runs-on or uses is refused.
+    broken = tmp_path / "broken.yml"
+    broken.write_text("on: push\njobs:\n  x:\n    steps:\n      - run: true\n")
+    result = subprocess.run(
+        [str(CHECK_JSONSCHEMA), "--builtin-schema", "vendor.github-workflows", str(broken)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+
+
+@pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
+def test_permissions_are_set_per_job(path: Path) -> None:
+    wf = load(path)
+    assert wf["permissions"] == {}, "the workflow grants nothing by default"
+    for name, job in wf["jobs"].items():
+        assert "permissions" in job, f"{path.name}: job {name} sets no permissions"
+        if "id-token" in job["permissions"]:
+            assert job["permissions"]["id-token"] == "write"
+
+
+def uses_steps(job: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
+    return [s for s in job.get("steps", []) if str(s.get("uses", "")).startswith(prefix)]
+
+
+def test_every_pull_request_runs_lint_tests_and_the_offline_plan_without_identity() -> None:
+    checks = workflow("checks.yml")
+    assert triggers(checks) == {"pull_request": None}, "every PR, forks included, no filter"
+    assert checks["jobs"]["test"]["uses"] == "./.github/workflows/test.yml"
+    assert checks["jobs"]["test"]["permissions"] == {"contents": "read"}
+    test_job = workflow("test.yml")["jobs"]["test"]
+    runs = [s.get("run") for s in test_job["steps"]]
+    assert "./scripts/test" in runs
+    assert "uv run pomerium-azure-ad plan" in runs
+    assert test_job["permissions"] == {"contents": "read"}
+    assert "secrets." not in text(test_job) and "vars." not in text(test_job)
+
+
+def test_same_repository_pull_requests_preview_every_stack_read_only() -> None:
+    preview = workflow("checks.yml")["jobs"]["preview"]
+    assert sorted(preview["strategy"]["matrix"]["stack"]) == STACKS, "every stack file"
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in preview["if"]
+    [sign_in] = uses_steps(preview, "./.github/actions/azure-sign-in")
+    assert sign_in["with"]["client-id"] == expression(PREVIEW_IDENTITY)
+    [pulumi] = uses_steps(preview, "pulumi/actions@")
+    assert pulumi["with"]["command"] == "preview"
+    assert pulumi["with"]["comment-on-pr"] is True
+    assert "matrix.stack" in pulumi["with"]["stack-name"]
+    assert preview["permissions"] == {
+        "contents": "read",
+        "id-token": "write",
+        "pull-requests": "write",
+    }
+    assert "environment" not in preview
+
+
+def test_fork_pull_requests_get_no_deploy_identity() -> None:
+    for path in WORKFLOW_FILES:
+        wf = load(path)
+        on = triggers(wf)
+        assert "pull_request_target" not in on, f"{path.name}: PR code with the base's secrets"
+        if "pull_request" not in on:
+            continue
+        for name, job in wf["jobs"].items():
+            body = text(job)
+            assert DEPLOY_IDENTITY not in body, f"{path.name}:{name} has the deploy identity"
+            assert "environment" not in job
+            if job.get("permissions", {}).get("id-token") == "write":
+                assert "head.repo.full_name == github.repository" in job["if"]
+            if "uses" in job:  # a called workflow must not sign in either
+                called = load(ROOT / job["uses"].removeprefix("./"))
+                assert "id-token" not in text(called)
+
+
+def deploy_chain() -> list[tuple[str, dict[str, Any]]]:
+    """The deploy jobs in the order `needs` runs them."""
+    jobs = workflow("deploy.yml")["jobs"]
+    stacks = {n: j for n, j in jobs.items() if j.get("uses", "").endswith("deploy-stack.yml")}
+    order: list[tuple[str, dict[str, Any]]] = []
+    previous = "test"
+    while True:
+        following = [n for n, j in stacks.items() if j.get("needs") == previous]
+        if not following:
+            break
+        assert len(following) == 1, "one stack at a time"
+        previous = following[0]
+        order.append((previous, stacks[previous]))
+    assert len(order) == len(stacks), "every deploy job is in the chain"
+    return order
+
+
+def test_main_deploys_every_stack_dev_then_staging_then_prod() -> None:
+    deploy = workflow("deploy.yml")
+    on = triggers(deploy)
+    assert on["push"] == {"branches": ["main"]}
+    assert deploy["jobs"]["test"]["uses"] == "./.github/workflows/test.yml"
+    stacks = [job["with"]["stack"] for _, job in deploy_chain()]
+    assert stacks == ["dev", "staging", "prod"]
+    assert sorted(stacks) == STACKS, "every stack file is deployed"
+    for _, job in deploy_chain():
+        assert job["permissions"] == {"contents": "read", "id-token": "write"}
+
+
+def test_each_deploy_runs_in_its_stacks_environment_one_at_a_time() -> None:
+    reusable = workflow("deploy-stack.yml")
+    assert set(triggers(reusable)) == {"workflow_call"}
+    up = reusable["jobs"]["up"]
+    assert up["environment"] == "${{ inputs.stack }}"
+    assert up["concurrency"] == {"group": "pulumi-${{ inputs.stack }}", "cancel-in-progress": False}
+    [sign_in] = uses_steps(up, "./.github/actions/azure-sign-in")
+    assert sign_in["with"]["client-id"] == expression(DEPLOY_IDENTITY)
+    [pulumi] = uses_steps(up, "pulumi/actions@")
+    assert pulumi["with"]["command"] == "up"
+    assert "target" not in pulumi["with"], "the reviewed deploy changes everything"
+    assert pulumi["with"]["cloud-url"] == "${{ vars.PULUMI_BACKEND_URL }}"
+    assert pulumi["with"]["secrets-provider"] == "${{ vars.PULUMI_SECRETS_PROVIDER }}"
+
+
+def test_prod_is_gated_for_pushes() -> None:
+    # The prod job runs in the environment "prod" (required reviewers, see README),
+    # only after staging, and no other job deploys to that environment.
+    chain = deploy_chain()
+    assert chain[-1][1]["with"]["stack"] == REVIEWED_ENVIRONMENT
+    assert REVIEWED_ENVIRONMENT in STACKS
+    for path in WORKFLOW_FILES:
+        for job in load(path)["jobs"].values():
+            assert job.get("environment") != REVIEWED_ENVIRONMENT
+
+
+def test_the_weekly_schedule_rotates_every_stack_without_a_reviewer() -> None:
+    rotate = workflow("rotate.yml")
+    [schedule] = triggers(rotate)["schedule"]
+    _minute, _hour, day, month, weekday = schedule["cron"].split()
+    assert (day, month) == ("*", "*") and re.fullmatch(r"[0-6]", weekday), "once a week"
+    job = rotate["jobs"]["rotate"]
+    assert sorted(job["strategy"]["matrix"]["stack"]) == STACKS, "every stack file"
+    # Its own environment (default branch only, no reviewers: repository settings the
+    # README lists), never a deploy environment that waits for approval.
+    assert job["environment"] == "${{ matrix.stack }}-rotation"
+    assert all(f"{s}-rotation" not in STACKS for s in STACKS)
+    assert job["concurrency"] == {
+        "group": "pulumi-${{ matrix.stack }}",
+        "cancel-in-progress": False,
+    }
+    assert job["permissions"] == {"contents": "read", "deployments": "read", "id-token": "write"}
+    [sign_in] = uses_steps(job, "./.github/actions/azure-sign-in")
+    assert sign_in["with"]["client-id"] == expression(DEPLOY_IDENTITY)
+
+
+def step(job: dict[str, Any], step_id: str) -> dict[str, Any]:
+    [found] = [s for s in job["steps"] if s.get("id") == step_id]
+    return found
+
+
+def test_the_rotation_targets_only_the_credentials_and_the_secret() -> None:
+    job = workflow("rotate.yml")["jobs"]["rotate"]
+    assert "components.rotation_targets" in step(job, "targets")["run"]
+    ups = [s for s in uses_steps(job, "pulumi/actions@") if s.get("with", {}).get("command")]
+    [up] = ups
+    assert up["with"]["command"] == "up"
+    assert up["with"]["target"] == "${{ steps.targets.outputs.urns }}"
+    checkout = uses_steps(job, "actions/checkout@")[0]
+    assert checkout["with"]["ref"] == "${{ steps.deployed.outputs.sha }}"
+
+
+def test_the_rotation_checks_expiry_before_and_after_and_fails_loudly() -> None:
+    job = workflow("rotate.yml")["jobs"]["rotate"]
+    steps = job["steps"]
+    before = step(job, "before")
+    assert "components.expiry_check" in before["run"] and "--when before" in before["run"]
+    assert before["continue-on-error"] is True, "a late credential must still be rotated"
+    up_index = next(i for i, s in enumerate(steps) if s.get("with", {}).get("command") == "up")
+    after = [i for i, s in enumerate(steps) if "--when after" in s.get("run", "")]
+    assert steps.index(before) < up_index < after[0]
+    assert "continue-on-error" not in steps[after[0]]
+    last = steps[-1]
+    assert last["if"] == "steps.before.outcome == 'failure'" and "exit 1" in last["run"]
+    report = workflow("rotate.yml")["jobs"]["report"]
+    assert report["needs"] == "rotate" and report["if"] == "failure()"
+    assert report["permissions"] == {"issues": "write"}
+
+
+def all_texts() -> list[tuple[str, str]]:
+    return [(p.name, p.read_text()) for p in [*WORKFLOW_FILES, *ACTION_FILES]]
+
+
+def test_no_job_uses_a_stored_azure_client_secret() -> None:
+    for name, body in all_texts():
+        secrets = set(re.findall(r"secrets\.([A-Za-z0-9_]+)", body))
+        assert secrets <= ALLOWED_SECRETS, f"{name} reads {secrets - ALLOWED_SECRETS}"
+        for forbidden in ("CLIENT_SECRET", "client-secret:", "creds:", "ARM_CLIENT_CERTIFICATE"):
+            assert forbidden not in body, f"{name} mentions {forbidden}"
+    sign_in = load(ACTIONS / "azure-sign-in" / "action.yml")
+    [login] = [
+        s for s in sign_in["runs"]["steps"] if str(s.get("uses", "")).startswith("azure/login@")
+    ]
+    assert set(login["with"]) == {
+        "client-id",
+        "tenant-id",
+        "subscription-id",
+        "allow-no-subscriptions",
+    }
+    assert "ARM_USE_OIDC=true" in text(sign_in)
+
+
+def test_every_variable_the_workflows_read_is_documented() -> None:
+    # README.md once the section is merged; until then the draft beside it.
+    candidates = [ROOT / "README.md", Path("/tmp/readme-4.md")]
+    texts = [p.read_text() for p in candidates if p.exists()]
+    documented = next((t for t in texts if "## Continuous deployment" in t), None)
+    if documented is None:
+        pytest.skip("no README section on continuous deployment yet")
+    used = set()
+    for _, body in all_texts():
+        used |= set(re.findall(r"vars\.([A-Z0-9_]+)", body))
+    assert used, "the workflows read their settings from variables"
+    missing = sorted(v for v in used if f"`{v}`" not in documented)
+    assert not missing
+
+
+def test_local_actions_and_workflows_referenced_exist() -> None:
+    for path in WORKFLOW_FILES:
+        wf = load(path)
+        for job in wf["jobs"].values():
+            refs = [job.get("uses", "")] + [s.get("uses", "") for s in job.get("steps", [])]
+            for ref in refs:
+                if ref.startswith("./"):
+                    assert (ROOT / ref).exists(), ref
