@@ -314,3 +314,14 @@ def test_local_actions_and_workflows_referenced_exist() -> None:
             for ref in refs:
                 if ref.startswith("./"):
                     assert (ROOT / ref).exists(), ref
+
+
+def test_every_preview_and_deploy_runs_the_policy_pack() -> None:
+    found = 0
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        for job in load(path)["jobs"].values():
+            for pulumi_step in uses_steps(job, "pulumi/actions@"):
+                if pulumi_step.get("with", {}).get("command") in ("preview", "up"):
+                    found += 1
+                    assert pulumi_step["with"].get("policyPacks") == "policy", path.name
+    assert found >= 3  # preview, deploy, rotation

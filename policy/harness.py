@@ -1,0 +1,121 @@
+"""Feed resources to the policies the way pulumi_policy's analyzer server does,
+without starting it (tests, and anyone trying a policy on a resource by hand).
+
+Properties go through the same steps as an Analyze request: a protobuf Struct
+(so numbers become floats), `deserialize_properties`, and the proxy that
+raises UnknownValueError on an unknown value. UNKNOWN is the sentinel the
+engine sends for a value not known at preview.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from google.protobuf import json_format, struct_pb2
+from pulumi_policy import (
+    Policy,
+    PolicyCustomTimeouts,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from pulumi_policy.deserialize import deserialize_properties
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
+
+# The engine marshals every unknown value as this string.
+UNKNOWN = UNKNOWN_STRING_VALUE
+PROJECT = "pomerium-azure-ad"
+
+
+def as_sent(props: Mapping[str, Any]) -> Mapping[str, Any]:
+    struct = struct_pb2.Struct()
+    struct.update(dict(props))
+    return unknown_checking_proxy(deserialize_properties(json_format.MessageToDict(struct)))
+
+
+def urn(resource_type: str, name: str, *, stack: str = "dev", parents: Sequence[str] = ()) -> str:
+    """A resource URN; `parents` are the type tokens of its ancestors, outermost first."""
+    chain = "$".join([*parents, resource_type])
+    return f"urn:pulumi:{stack}::{PROJECT}::{chain}::{name}"
+
+
+def options(*, protect: bool = False, parent: str | None = None) -> PolicyResourceOptions:
+    return PolicyResourceOptions(protect, [], None, [], PolicyCustomTimeouts(0, 0, 0), [], parent)
+
+
+def resource_args(
+    resource_type: str,
+    props: Mapping[str, Any],
+    *,
+    name: str = "resource",
+    resource_urn: str | None = None,
+    stack: str = "dev",
+    protect: bool = False,
+    config: Mapping[str, Any] | None = None,
+) -> ResourceValidationArgs:
+    return ResourceValidationArgs(
+        resource_type,
+        as_sent(props),
+        resource_urn or urn(resource_type, name, stack=stack),
+        name,
+        options(protect=protect),
+        None,
+        dict(config or {}),
+    )
+
+
+def stack_resource(
+    resource_type: str,
+    props: Mapping[str, Any],
+    *,
+    name: str,
+    resource_urn: str | None = None,
+    stack: str = "dev",
+    protect: bool = False,
+    property_dependencies: Mapping[str, list[PolicyResource]] | None = None,
+) -> PolicyResource:
+    return PolicyResource(
+        resource_type,
+        as_sent(props),
+        resource_urn or urn(resource_type, name, stack=stack),
+        name,
+        options(protect=protect),
+        None,
+        None,
+        [],
+        dict(property_dependencies or {}),
+    )
+
+
+@dataclass
+class Outcome:
+    violations: list[str] = field(default_factory=list)
+    not_checked: str | None = None
+    """The advisory note on what only the deploy can check, if any."""
+
+
+def check(policy: Policy, args: ResourceValidationArgs | StackValidationArgs) -> Outcome:
+    """Run one policy as the analyzer server would, collecting its violations
+    and its note on what it could not check."""
+    outcome = Outcome()
+
+    def report_violation(message: str, _urn: str | None = None) -> None:
+        outcome.violations.append(message)
+
+    try:
+        if isinstance(policy, ResourceValidationPolicy):
+            assert isinstance(args, ResourceValidationArgs)
+            result = policy.validate(args, report_violation)
+        else:
+            assert isinstance(policy, StackValidationPolicy)
+            assert isinstance(args, StackValidationArgs)
+            result = policy.validate(args, report_violation)
+        assert result is None, "the policies are synchronous"
+    except UnknownValueError as error:
+        outcome.not_checked = error.message
+    return outcome
