@@ -256,6 +256,15 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
 
         def report(values: list[Any]) -> None:
             app, sp, declared_owners = values
+            if not app.client_id:
+                # Only offline (a real look-up of a missing application fails the
+                # deploy): nothing to compare with.
+                pulumi.log.info(
+                    f"Adopting application object {settings.adopt_application_object_id}: "
+                    "its settings are compared with these when a deploy looks it up.",
+                    resource=self,
+                )
+                return
             web = (app.webs or [None])[0]
             existing = adoption.ExistingApplication(
                 client_id=app.client_id or "",

@@ -176,7 +176,9 @@ class PlaceholderCloud(pulumi.runtime.Mocks):
         self, args: pulumi.runtime.MockResourceArgs
     ) -> tuple[str | None, dict[str, Any]]:
         state = dict(args.inputs)
-        object_id = placeholder_id(args.typ, args.name)
+        # An imported resource keeps the id it was imported with.
+        imported = (args.resource_id or "").rsplit("/", 1)[-1]
+        object_id = imported or placeholder_id(args.typ, args.name)
         match args.typ.split(":")[-1]:
             case "Application":
                 state |= {"clientId": placeholder_id("client", args.name), "objectId": object_id}
@@ -290,6 +292,8 @@ class ProgramRun:
     invokes: list[Invoke]
     outputs: dict[str, StackOutput]
     logs: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """What the program logged at warning level or above (also in `logs`)."""
 
     def of_type(self, suffix: str) -> list[Registration]:
         """Registrations whose type token ends with `suffix` (e.g. ":Application")."""
@@ -306,9 +310,12 @@ class _ListHandler(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.messages: list[str] = []
+        self.warnings: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+        if record.levelno >= logging.WARNING:
+            self.warnings.append(record.getMessage())
 
 
 async def _resolve(output: Any) -> StackOutput:
@@ -368,6 +375,7 @@ def run(
         invokes=cloud.invokes,
         outputs=outputs,
         logs=handler.messages,
+        warnings=handler.warnings,
     )
 
 

@@ -403,3 +403,56 @@ def test_the_last_check_refuses_text_holding_a_secret() -> None:
         redact.check(f"client_secret: {PLANTED}", {PLANTED})
     assert PLANTED not in str(error.value)
     assert redact.check("client_secret: [secret]", {PLANTED}) == "client_secret: [secret]"
+
+
+# --- adoption, assignments and program warnings ---------------------------------------
+
+ADOPTED_APP = "0303f438-3c5c-4190-9854-08d3eb31bd9f"
+ADOPTED_SP = "6ba7b810-9dad-11d1-80b4-00c04fd430c8"
+GROUP = "3f2504e0-4f89-11d3-9a0c-0305e82c3301"
+
+
+def test_plan_shows_adoption_assignments_and_take_over(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(
+        tmp_path,
+        {
+            "adopt": {
+                **VALID,
+                "adoptApplicationObjectId": ADOPTED_APP,
+                "adoptServicePrincipalObjectId": ADOPTED_SP,
+                "adoptKubernetesSecret": True,
+                "allowedGroups": [GROUP],
+            }
+        },
+    )
+    code, document = plan_json(capsys, "--project-dir", str(root))
+    assert code == 0
+    body = document["stacks"][0]["plan"]
+    assert body["application"]["imported_from"] == f"/applications/{ADOPTED_APP}"
+    assert body["service_principal"]["imported_from"] == ADOPTED_SP
+    assert body["service_principal"]["assigned_groups"] == [GROUP]
+    assert body["service_principal"]["app_role_assignment_required"] is True
+    assert body["kubernetes_secret"]["taken_over"] is True
+    # The adopted ids are real, not placeholders.
+    assert body["outputs"]["application_object_id"] == ADOPTED_APP
+    assert body["outputs"]["service_principal_object_id"] == ADOPTED_SP
+    code, out, _ = plan(capsys, "--project-dir", str(root))
+    assert f"[adopted: imports /applications/{ADOPTED_APP}]" in out
+    assert "[takes over the existing Secret]" in out
+
+
+def test_plan_shows_what_the_program_warns_about(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(
+        tmp_path,
+        {"open": {**VALID, "signInAudience": "AzureADMultipleOrgs"}, "closed": VALID},
+    )
+    code, document = plan_json(capsys, "--project-dir", str(root))
+    assert code == 0
+    warnings = {s["stack"]: s["plan"]["warnings"] for s in document["stacks"]}
+    assert warnings["closed"] == []
+    (warning,) = warnings["open"]
+    assert "users of any Entra ID tenant can sign in" in warning

@@ -30,11 +30,14 @@ def placeholder_values(
     found: dict[str, str] = {cloud.deployer_object_id: "<deployer-object-id>"}
     if not tenant_pinned:
         found[cloud.tenant_id] = "<tenant-id>"
+    # An adopted (imported) object keeps its real object id: no placeholder.
     for registration in run.of_type(":Application"):
         found[registration.state["clientId"]] = "<client-id>"
-        found[registration.state["objectId"]] = "<application-object-id>"
+        if not registration.import_id:
+            found[registration.state["objectId"]] = "<application-object-id>"
     for registration in run.of_type(":ServicePrincipal"):
-        found[registration.state["objectId"]] = "<service-principal-object-id>"
+        if not registration.import_id:
+            found[registration.state["objectId"]] = "<service-principal-object-id>"
     for registration in run.of_type(":ServicePrincipalDelegatedPermissionGrant"):
         graph_sp = registration.inputs.get("resourceServicePrincipalObjectId")
         if graph_sp:

@@ -35,6 +35,8 @@ class Application:
     group_membership_claims: list[str]
     owners: list[str]
     protected: bool
+    imported_from: str
+    """Import id when the stack adopts an existing application, else empty."""
 
 
 @dataclass
@@ -43,6 +45,9 @@ class ServicePrincipal:
     owners: list[str]
     protected: bool
     app_role_assignment_required: bool | None
+    imported_from: str
+    assigned_groups: list[str]
+    """Group object ids assigned to the application (default access)."""
 
 
 @dataclass
@@ -79,6 +84,8 @@ class KubernetesSecret:
     """Keys holding the client secret."""
     labels: dict[str, str]
     protected: bool
+    taken_over: bool
+    """An existing Secret of that name is taken over in place (adoptKubernetesSecret)."""
 
 
 @dataclass
@@ -92,6 +99,8 @@ class StackPlan:
     admin_consent: AdminConsent | None
     kubernetes_secret: KubernetesSecret
     outputs: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+    """What the program warns about at deploy (e.g. multi-tenant without assignment)."""
     placeholders: dict[str, str] = field(default_factory=dict)
     """Token -> what it stands for."""
 
@@ -172,12 +181,17 @@ def summarize(run: ProgramRun, *, now: datetime, rotation_days: int) -> StackPla
             group_membership_claims=list(app.inputs.get("groupMembershipClaims", [])),
             owners=list(app.inputs.get("owners", [])),
             protected=app.protect,
+            imported_from=app.import_id,
         ),
         service_principal=ServicePrincipal(
             client_id=sp.inputs.get("clientId", ""),
             owners=list(sp.inputs.get("owners", [])),
             protected=sp.protect,
             app_role_assignment_required=sp.inputs.get("appRoleAssignmentRequired"),
+            imported_from=sp.import_id,
+            assigned_groups=[
+                a.inputs.get("principalObjectId", "") for a in run.of_type(":AppRoleAssignment")
+            ],
         ),
         rotation=Rotation(every_days=rotation_days, next_rotation=iso(plan.next_rotation)),
         client_secrets=_credentials(run.of_type(":ApplicationPassword"), plan, rotation_days),
@@ -196,9 +210,11 @@ def summarize(run: ProgramRun, *, now: datetime, rotation_days: int) -> StackPla
             secret_keys=[key for key in keys if key in CLIENT_SECRET_KEYS],
             labels=dict(metadata.get("labels", {})),
             protected=secret.protect,
+            taken_over=bool((metadata.get("annotations") or {}).get("pulumi.com/patchForce")),
         ),
         outputs={
             name: _output(output.value, known=output.known, secret=output.secret)
             for name, output in run.outputs.items()
         },
+        warnings=list(run.warnings),
     )

@@ -26,6 +26,10 @@ def _protected(flag: bool) -> str:
     return " [protected]" if flag else ""
 
 
+def _imported(import_id: str) -> str:
+    return f" [adopted: imports {import_id}]" if import_id else ""
+
+
 def _rows(rows: list[tuple[str, str]], indent: str) -> list[str]:
     width = max(len(label) for label, _ in rows) + 1
     return [f"{indent}{label + ':':<{width}} {value}" for label, value in rows]
@@ -34,7 +38,10 @@ def _rows(rows: list[tuple[str, str]], indent: str) -> list[str]:
 def _plan_lines(plan: StackPlan) -> list[str]:
     app, sp, secret = plan.application, plan.service_principal, plan.kubernetes_secret
     audience = _AUDIENCE.get(app.sign_in_audience)
-    lines = [f'  Application "{app.display_name}"{_protected(app.protected)}']
+    lines = [
+        f'  Application "{app.display_name}"{_protected(app.protected)}'
+        f"{_imported(app.imported_from)}"
+    ]
     lines += _rows(
         [
             ("client id", app.client_id),
@@ -54,10 +61,15 @@ def _plan_lines(plan: StackPlan) -> list[str]:
         ],
         "    ",
     )
-    lines.append(f"  Service principal (enterprise application){_protected(sp.protected)}")
+    lines.append(
+        f"  Service principal (enterprise application){_protected(sp.protected)}"
+        f"{_imported(sp.imported_from)}"
+    )
     sp_rows = [("client id", sp.client_id), ("owners", _join(sp.owners))]
     if sp.app_role_assignment_required is not None:
         sp_rows.append(("assignment required", str(sp.app_role_assignment_required).lower()))
+    if sp.assigned_groups:
+        sp_rows.append(("assigned groups", _join(sp.assigned_groups)))
     lines += _rows(sp_rows, "    ")
     lines.append(
         f"  Client secrets (rotate every {plan.rotation.every_days} days; "
@@ -79,9 +91,11 @@ def _plan_lines(plan: StackPlan) -> list[str]:
     lines.append(
         f"  Kubernetes Secret {secret.namespace}/{secret.name} ({secret.type})"
         f"{_protected(secret.protected)}"
+        f"{' [takes over the existing Secret]' if secret.taken_over else ''}"
     )
     keys = [f"{k} (secret)" if k in secret.secret_keys else k for k in secret.keys]
     lines += _rows([("keys", _join(keys))], "    ")
+    lines += [f"  program warning: {warning}" for warning in plan.warnings]
     lines.append("  Outputs")
     lines += _rows([(name, _format(value)) for name, value in plan.outputs.items()], "    ")
     return lines
