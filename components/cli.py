@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import clock
 from .rotation import format_graph_date
+from .settings import PROJECT
 
 
 def _moment(text: str) -> datetime:
@@ -42,7 +43,7 @@ def parser() -> argparse.ArgumentParser:
     from .plan.manifests import DEFAULT_BOOTSTRAP_SECRET
 
     root = argparse.ArgumentParser(
-        prog="pomerium-azure-ad",
+        prog=PROJECT,
         description="Pomerium's Microsoft Entra ID application, as a Pulumi project.",
     )
     commands = root.add_subparsers(dest="command", required=True)

@@ -12,7 +12,7 @@ import pulumi_kubernetes as kubernetes
 
 from . import adoption, clock, graph, rotation
 from .args import PomeriumIdentityProviderArgs
-from .secret_data import LABELS, IdentityProviderValues, secret_data
+from .secret_data import LABELS, PATCH_FORCE_ANNOTATION, IdentityProviderValues, secret_data
 from .settings import ConfigError, Settings, settings_from_args
 
 TYPE_TOKEN = "pomerium-azure-ad:index:PomeriumIdentityProvider"
@@ -22,7 +22,7 @@ TYPE_TOKEN = "pomerium-azure-ad:index:PomeriumIdentityProvider"
 # to a new credential only once it is this old (a wait happens only in the
 # deploy that creates it).
 REPLICATION_WAIT_SECONDS = 60
-PATCH_FORCE = {"pulumi.com/patchForce": "true"}
+PATCH_FORCE = {PATCH_FORCE_ANNOTATION: "true"}
 
 
 def _seconds_to_wait(start_date: str | None, now: datetime) -> float:

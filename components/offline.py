@@ -31,6 +31,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 from . import clock
 from .rotation import format_graph_date
+from .settings import PROJECT
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # Marks every value that only the cloud knows: ids, the tenant, the deployer.
@@ -334,7 +335,7 @@ def run(
     config: Mapping[str, str],
     now: datetime,
     cloud: PlaceholderCloud | None = None,
-    project: str = "pomerium-azure-ad",
+    project: str = PROJECT,
     preview: bool = False,
     secret_keys: list[str] | None = None,
     sleep: Callable[[float], Awaitable[None]] | None = None,

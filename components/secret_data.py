@@ -22,6 +22,10 @@ SECRET_KEYS = INGRESS_CONTROLLER_KEYS + ENVIRONMENT_KEYS
 # Keys whose value is the client secret: never shown, always a Pulumi secret.
 CLIENT_SECRET_KEYS = ("client_secret", "IDP_CLIENT_SECRET")
 
+# Server-side apply annotation that lets Pulumi take fields another manager
+# (kubectl) owns: how an existing Secret is taken over in place.
+PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce"
+
 LABELS = {
     "app.kubernetes.io/managed-by": "pulumi",
     "app.kubernetes.io/part-of": "pomerium",

@@ -27,9 +27,10 @@ from pulumi_policy import (
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
+from components.settings import PROJECT
+
 # The engine marshals every unknown value as this string.
 UNKNOWN = UNKNOWN_STRING_VALUE
-PROJECT = "pomerium-azure-ad"
 
 
 def as_sent(props: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -12,9 +12,11 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from components.settings import PROJECT
+
 from . import application, client_secrets, config, graph_permissions, kubernetes_secret, reply_urls
 
-NAME = "pomerium-azure-ad"
+NAME = PROJECT
 DESCRIPTION = (
     "Guardrails for Pomerium's Microsoft Entra ID application, its client secrets and the "
     "Kubernetes Secret Pomerium reads."

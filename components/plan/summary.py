@@ -14,7 +14,7 @@ from typing import Any
 from .. import rotation
 from ..graph import DELEGATED_PERMISSION_TYPE, DELEGATED_SCOPE_IDS, GRAPH_APP_ID
 from ..offline import ProgramRun, Registration
-from ..secret_data import CLIENT_SECRET_KEYS, SECRET_KEYS
+from ..secret_data import CLIENT_SECRET_KEYS, PATCH_FORCE_ANNOTATION, SECRET_KEYS
 from .redact import SECRET_OUTPUT
 
 UNKNOWN_OUTPUT = "[unknown]"
@@ -210,7 +210,7 @@ def summarize(run: ProgramRun, *, now: datetime, rotation_days: int) -> StackPla
             secret_keys=[key for key in keys if key in CLIENT_SECRET_KEYS],
             labels=dict(metadata.get("labels", {})),
             protected=secret.protect,
-            taken_over=bool((metadata.get("annotations") or {}).get("pulumi.com/patchForce")),
+            taken_over=bool((metadata.get("annotations") or {}).get(PATCH_FORCE_ANNOTATION)),
         ),
         outputs={
             name: _output(output.value, known=output.known, secret=output.secret)
