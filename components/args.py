@@ -60,6 +60,8 @@ class PomeriumIdentityProviderArgs(TypedDict):
     """Object ids (GUIDs) of further owners of the application and its service principal. Default: none."""
     include_deployer_as_owner: NotRequired[bool]
     """Make the deploying principal an owner, which a least-privilege (Application.ReadWrite.OwnedBy) deployer needs. Default: true."""
+    deployer_object_id: NotRequired[str]
+    """Object id (GUID) of the identity that deploys this stack (the pipeline's), made an owner when include_deployer_as_owner is set, so that a preview run by another identity shows no owner change. Default: empty, the identity running the deploy."""
     client_secret_rotation_days: NotRequired[int]
     """Days each client secret stays in the Kubernetes Secret before the next deploy rotates it (14 to 124). Default: 90."""
     kubernetes_namespace: NotRequired[str]
@@ -76,6 +78,8 @@ class PomeriumIdentityProviderArgs(TypedDict):
     """Object id of that application's enterprise application (service principal), to import. Default: empty."""
     adopt_kubernetes_secret: NotRequired[bool]
     """Take over an existing Kubernetes Secret of the same namespace and name in place (server-side apply, forcing field ownership). Default: false."""
+    adopt_admin_consent_grant_id: NotRequired[str]
+    """Id of a tenant-wide permission grant made in the portal ("Grant admin consent"), to import instead of creating a second one, which Graph refuses (409). Needs grant_admin_consent. Default: empty."""
     protect: NotRequired[bool]
     """Protect the application, its service principal and the Kubernetes Secret from deletion (never the rotating client secrets). Default: false."""
     azure_environment: NotRequired[str]

@@ -12,7 +12,13 @@ import pulumi_kubernetes as kubernetes
 
 from . import adoption, clock, graph, rotation
 from .args import PomeriumIdentityProviderArgs
-from .secret_data import LABELS, PATCH_FORCE_ANNOTATION, IdentityProviderValues, secret_data
+from .secret_data import (
+    LABELS,
+    PATCH_FORCE_ANNOTATION,
+    SECRET_TYPE,
+    IdentityProviderValues,
+    secret_data,
+)
 from .settings import ConfigError, Settings, settings_from_args
 
 TYPE_TOKEN = "pomerium-azure-ad:index:PomeriumIdentityProvider"
@@ -25,15 +31,29 @@ REPLICATION_WAIT_SECONDS = 60
 PATCH_FORCE = {PATCH_FORCE_ANNOTATION: "true"}
 
 
+OUTPUTS = (
+    "client_id",
+    "application_object_id",
+    "service_principal_object_id",
+    "tenant_id",
+    "provider_url",
+    "redirect_urls",
+    "client_secret",
+    "client_secret_expires_at",
+    "kubernetes_secret",
+)
+
+
 def _seconds_to_wait(start_date: str | None, now: datetime) -> float:
     """How long to wait before handing out a credential that started at
-    `start_date` (Graph's RFC 3339 text)."""
+    `start_date` (Graph's RFC 3339 text). No start date (Pulumi's unit-test
+    mocks echo inputs without one) means it was not just created here."""
     try:
         started = datetime.fromisoformat(start_date) if start_date else None
     except ValueError:
         started = None
     if started is None or started.tzinfo is None:
-        return REPLICATION_WAIT_SECONDS
+        return 0.0
     age = (now - started).total_seconds()
     return max(0.0, min(REPLICATION_WAIT_SECONDS, REPLICATION_WAIT_SECONDS - age))
 
@@ -78,35 +98,48 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
         self.rotation = rotation.plan_rotation(
             clock.current().now(), settings.client_secret_rotation_days
         )
-        child = pulumi.ResourceOptions(parent=self)
-        protected = pulumi.ResourceOptions(parent=self, protect=settings.protect)
-
         client_config = azuread.get_client_config_output(
             opts=pulumi.InvokeOutputOptions(parent=self)
         )
         owners = self._owners(settings, client_config.object_id)
-
-        # Adoption: import the app registration and enterprise application made
-        # by hand (Pulumi's import option; ignored once they are in the state).
-        application_opts, service_principal_opts = protected, protected
         if settings.adopt_application_object_id:
-            application_opts = pulumi.ResourceOptions.merge(
-                protected,
-                pulumi.ResourceOptions(
-                    import_=adoption.application_import_id(settings.adopt_application_object_id)
-                ),
-            )
-            service_principal_opts = pulumi.ResourceOptions.merge(
-                protected,
-                pulumi.ResourceOptions(
-                    import_=adoption.service_principal_import_id(
-                        settings.adopt_service_principal_object_id
-                    )
-                ),
-            )
             self._report_adoption(settings, owners)
 
-        application = azuread.Application(
+        application = self._register_application(name, owners)
+        service_principal = self._register_enterprise_application(name, application, owners)
+        self._assign_groups(name, service_principal)
+        current = self._client_secrets(name, application)
+        client_secret: pulumi.Output[str] = pulumi.Output.secret(self._after_replication(current))
+        if settings.grant_admin_consent:
+            self._grant_admin_consent(name, service_principal)
+        provider_url = client_config.tenant_id.apply(settings.provider_url)
+        self._write_kubernetes_secret(name, application.client_id, client_secret, provider_url)
+
+        self.client_id = application.client_id
+        self.application_object_id = application.object_id
+        self.service_principal_object_id = service_principal.object_id
+        self.tenant_id = client_config.tenant_id
+        self.provider_url = provider_url
+        self.redirect_urls = pulumi.Output.from_input(list(settings.redirect_urls))
+        self.client_secret = client_secret
+        self.client_secret_expires_at = current.end_date
+        self.kubernetes_secret = pulumi.Output.from_input(settings.kubernetes_secret)
+        self.register_outputs({key: getattr(self, key) for key in OUTPUTS})
+
+    # --- the guide's steps ------------------------------------------------------------
+
+    def _protected(self, import_id: str = "") -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(
+            parent=self, protect=self.settings.protect, import_=import_id or None
+        )
+
+    def _register_application(
+        self, name: str, owners: pulumi.Output[list[str]]
+    ) -> azuread.Application:
+        """Register the application: its name, reply URLs, API permissions and group claims."""
+        settings = self.settings
+        adopted = settings.adopt_application_object_id
+        return azuread.Application(
             f"{name}-application",
             display_name=settings.display_name,
             sign_in_audience=settings.sign_in_audience.value,
@@ -129,26 +162,34 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
             ],
             group_membership_claims=[c.value for c in settings.group_membership_claims],
             owners=owners,
-            opts=application_opts,
+            opts=self._protected(adopted and adoption.application_import_id(adopted)),
         )
-        service_principal = azuread.ServicePrincipal(
+
+    def _register_enterprise_application(
+        self, name: str, application: azuread.Application, owners: pulumi.Output[list[str]]
+    ) -> azuread.ServicePrincipal:
+        """The application's enterprise application (service principal) in this tenant."""
+        adopted = self.settings.adopt_service_principal_object_id
+        return azuread.ServicePrincipal(
             f"{name}-service-principal",
             client_id=application.client_id,
             owners=owners,
-            app_role_assignment_required=settings.app_role_assignment_required,
-            opts=service_principal_opts,
+            app_role_assignment_required=self.settings.app_role_assignment_required,
+            opts=self._protected(adopted and adoption.service_principal_import_id(adopted)),
         )
-        # One assignment per group, named by the group, so removing a group
-        # from the list removes only its assignment.
-        for group_id in settings.allowed_groups:
+
+    def _assign_groups(self, name: str, service_principal: azuread.ServicePrincipal) -> None:
+        """Who may sign in: one assignment per group, named by the group, so that
+        removing a group from the list removes only its assignment."""
+        for group_id in self.settings.allowed_groups:
             azuread.AppRoleAssignment(
                 f"{name}-group-{group_id}",
                 app_role_id=graph.DEFAULT_ACCESS_APP_ROLE_ID,
                 principal_object_id=group_id,
                 resource_object_id=service_principal.object_id,
-                opts=child,
+                opts=pulumi.ResourceOptions(parent=self),
             )
-        if settings.multi_tenant and not settings.app_role_assignment_required:
+        if self.settings.multi_tenant and not self.settings.app_role_assignment_required:
             pulumi.log.warn(
                 "signInAudience is AzureADMultipleOrgs and no assignment is required: users of "
                 "any Entra ID tenant can sign in to Pomerium, and only Pomerium's policies stop "
@@ -156,38 +197,55 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
                 resource=self,
             )
 
-        # Two slots take turns (see rotation.py); never protected, since
-        # rotation must be free to replace them. Replacement is create before
-        # delete, so the Secret never points at a deleted credential.
+    def _client_secrets(
+        self, name: str, application: azuread.Application
+    ) -> azuread.ApplicationPassword:
+        """The two rotating client secrets (see rotation.py); returns the current one.
+
+        Never protected: rotation must be free to replace them. The azuread
+        bridge never deletes an ApplicationPassword before its replacement
+        exists (docs/deploy-facts.md), so the Secret moves to the new one
+        before the old one is deleted at the end of the deploy."""
         passwords = {
             credential.slot: azuread.ApplicationPassword(
                 f"{name}-client-secret-{credential.slot}",
                 application_id=application.id,
                 display_name=credential.display_name,
                 end_date=credential.end_date,
-                opts=child,
+                opts=pulumi.ResourceOptions(parent=self),
             )
             for credential in self.rotation.credentials
         }
-        current = passwords[self.rotation.current.slot]
-        client_secret: pulumi.Output[str] = pulumi.Output.secret(self._after_replication(current))
+        return passwords[self.rotation.current.slot]
 
-        if settings.grant_admin_consent:
-            # The only look-up of Graph's service principal: made only when needed.
-            graph_sp = azuread.get_service_principal_output(
-                client_id=graph.GRAPH_APP_ID, opts=pulumi.InvokeOutputOptions(parent=self)
-            )
-            azuread.ServicePrincipalDelegatedPermissionGrant(
-                f"{name}-admin-consent",
-                service_principal_object_id=service_principal.object_id,
-                resource_service_principal_object_id=graph_sp.object_id,
-                claim_values=list(settings.graph_scopes),
-                opts=child,
-            )
+    def _grant_admin_consent(self, name: str, service_principal: azuread.ServicePrincipal) -> None:
+        """Tenant-wide admin consent for the Graph permissions. A grant made in the
+        portal is imported: Graph refuses a second one (409)."""
+        # The only look-up of Graph's service principal: made only when needed.
+        graph_sp = azuread.get_service_principal_output(
+            client_id=graph.GRAPH_APP_ID, opts=pulumi.InvokeOutputOptions(parent=self)
+        )
+        adopted = self.settings.adopt_admin_consent_grant_id
+        azuread.ServicePrincipalDelegatedPermissionGrant(
+            f"{name}-admin-consent",
+            service_principal_object_id=service_principal.object_id,
+            resource_service_principal_object_id=graph_sp.object_id,
+            claim_values=list(self.settings.graph_scopes),
+            opts=pulumi.ResourceOptions(
+                parent=self, import_=adopted and adoption.permission_grant_import_id(adopted)
+            ),
+        )
 
-        tenant_id = client_config.tenant_id
-        provider_url = tenant_id.apply(settings.provider_url)
-        data = pulumi.Output.all(application.client_id, client_secret, provider_url).apply(
+    def _write_kubernetes_secret(
+        self,
+        name: str,
+        client_id: pulumi.Output[str],
+        client_secret: pulumi.Output[str],
+        provider_url: pulumi.Output[str],
+    ) -> kubernetes.core.v1.Secret:
+        """The Secret Pomerium reads, updated in place at every rotation."""
+        settings = self.settings
+        data = pulumi.Output.all(client_id, client_secret, provider_url).apply(
             lambda v: secret_data(
                 IdentityProviderValues(
                     client_id=v[0],
@@ -197,55 +255,84 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
                 )
             )
         )
-        kubernetes.core.v1.Secret(
+        opts = self._protected()
+        provider = self._kubernetes_provider(name)
+        if provider is not None:
+            opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=provider))
+        return kubernetes.core.v1.Secret(
             f"{name}-kubernetes-secret",
             metadata=kubernetes.meta.v1.ObjectMetaArgs(
                 name=settings.kubernetes_secret_name,
                 namespace=settings.kubernetes_namespace,
                 labels=LABELS,
-                # Taking over a Secret made by hand: server-side apply upserts it,
-                # and this annotation lets it take the fields another manager
-                # (kubectl) owns, instead of failing on the conflict.
+                # Taking over a Secret made by hand: this annotation lets the
+                # server-side apply take the fields another manager (kubectl) owns.
                 annotations=PATCH_FORCE if settings.adopt_kubernetes_secret else None,
             ),
-            type="Opaque",
+            type=SECRET_TYPE,
             string_data=pulumi.Output.secret(data),  # type: ignore[arg-type]
-            opts=protected,
+            opts=opts,
         )
 
-        self.client_id = application.client_id
-        self.application_object_id = application.object_id
-        self.service_principal_object_id = service_principal.object_id
-        self.tenant_id = tenant_id
-        self.provider_url = provider_url
-        self.redirect_urls = pulumi.Output.from_input(list(settings.redirect_urls))
-        self.client_secret = client_secret
-        self.client_secret_expires_at = current.end_date
-        self.kubernetes_secret = pulumi.Output.from_input(settings.kubernetes_secret)
-        self.register_outputs(
-            {
-                "client_id": self.client_id,
-                "application_object_id": self.application_object_id,
-                "service_principal_object_id": self.service_principal_object_id,
-                "tenant_id": self.tenant_id,
-                "provider_url": self.provider_url,
-                "redirect_urls": self.redirect_urls,
-                "client_secret": self.client_secret,
-                "client_secret_expires_at": self.client_secret_expires_at,
-                "kubernetes_secret": self.kubernetes_secret,
-            }
+    def _kubernetes_provider(self, name: str) -> kubernetes.Provider | None:
+        """The Kubernetes provider the Secret is written through, unless the caller
+        passed one (the policy pack checks that one has enableSecretMutable).
+
+        Without enableSecretMutable, pulumi-kubernetes replaces a Secret whose data
+        changes, deleting it first since it is named, and the engine refuses to
+        replace a protected one: every rotation would take the Secret away, and
+        fail in a protected stack. An explicit provider does not read the stack's
+        `kubernetes:*` config, so the settings that choose the cluster are
+        forwarded: with the same cluster, moving the Secret here from the default
+        provider replaces nothing (docs/deploy-facts.md, DiffConfig)."""
+        if self.get_provider("kubernetes::Secret") is not None:
+            return None
+        # The settings that choose the cluster, as the default provider reads
+        # them (a kubeconfig's contents may hold credentials: kept secret).
+        # Not renderYamlToDirectory: it would write the client secret to disk.
+        cluster = pulumi.Config("kubernetes")
+        return kubernetes.Provider(
+            f"{name}-kubernetes",
+            kubernetes.ProviderArgs(
+                kubeconfig=cluster.get_secret("kubeconfig"),
+                context=cluster.get("context"),
+                cluster=cluster.get("cluster"),
+                cluster_identifier=cluster.get("clusterIdentifier"),
+                enable_secret_mutable=True,
+                # Since pulumi-kubernetes 4.29.0 a create fails with AlreadyExists
+                # when the object exists: only while taking one over. Changing
+                # this later updates the provider in place.
+                upsert_existing_objects=True if self.settings.adopt_kubernetes_secret else None,
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
         )
 
-    @staticmethod
-    def _owners(settings: Settings, deployer: pulumi.Output[str]) -> pulumi.Output[list[str]]:
+    def _owners(self, settings: Settings, deployer: pulumi.Output[str]) -> pulumi.Output[list[str]]:
+        """Owners of the application and its service principal, lowercase as Graph
+        returns them (the provider compares them case-sensitively)."""
         if not settings.include_deployer_as_owner:
             return pulumi.Output.from_input(sorted(set(settings.owners)))
-        return deployer.apply(lambda object_id: sorted({*settings.owners, object_id}))
+        if settings.deployer_object_id:
+            # Fixed, so that a preview run by another (read-only) identity shows
+            # no owner change.
+            deployer.apply(self._check_deployer)
+            return pulumi.Output.from_input(sorted({*settings.owners, settings.deployer_object_id}))
+        return deployer.apply(lambda object_id: sorted({*settings.owners, object_id.lower()}))
+
+    def _check_deployer(self, object_id: str) -> None:
+        if pulumi.runtime.is_dry_run() or object_id.lower() == self.settings.deployer_object_id:
+            return
+        pulumi.log.warn(
+            f"deployed by {object_id.lower()}, not by deployerObjectId "
+            f"{self.settings.deployer_object_id}: the owners stay as configured, so this "
+            "identity needs another way to write the application (a directory role, or "
+            "owners: [its object id]).",
+            resource=self,
+        )
 
     def _report_adoption(self, settings: Settings, owners: pulumi.Output[list[str]]) -> None:
-        """Look up what is being adopted (only while adopting) and warn, naming the
-        config keys, about every managed setting that differs: the import fails
-        unless they match."""
+        """Look up what is being adopted (only while adopting) and say, before the
+        deploy, what it will change on the live application (adoption.py)."""
         invoke = pulumi.InvokeOutputOptions(parent=self)
         found_app = azuread.get_application_output(
             object_id=settings.adopt_application_object_id, opts=invoke
@@ -253,60 +340,49 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
         found_sp = azuread.get_service_principal_output(
             object_id=settings.adopt_service_principal_object_id, opts=invoke
         )
+        pulumi.Output.all(found_app, found_sp, owners).apply(
+            lambda values: self._compare_adopted(*values)
+        )
 
-        def report(values: list[Any]) -> None:
-            app, sp, declared_owners = values
-            if not app.client_id:
-                # Only offline (a real look-up of a missing application fails the
-                # deploy): nothing to compare with.
-                pulumi.log.info(
-                    f"Adopting application object {settings.adopt_application_object_id}: "
-                    "its settings are compared with these when a deploy looks it up.",
-                    resource=self,
-                )
-                return
-            web = (app.webs or [None])[0]
-            existing = adoption.ExistingApplication(
-                client_id=app.client_id or "",
-                display_name=app.display_name or "",
-                sign_in_audience=app.sign_in_audience or "",
-                homepage_url=(web.homepage_url if web else None) or "",
-                redirect_uris=tuple((web.redirect_uris if web else None) or ()),
-                group_membership_claims=tuple(app.group_membership_claims or ()),
-                permissions=tuple(
-                    adoption.Permission(access.resource_app_id, item.id, item.type)
-                    for access in app.required_resource_accesses or ()
-                    for item in access.resource_accesses or ()
-                ),
-                owners=tuple(app.owners or ()),
-            )
-            differences = adoption.application_differences(
-                settings, existing, declared_owners, namespace=""
-            ) + adoption.service_principal_differences(
-                settings,
-                adoption.ExistingServicePrincipal(
-                    client_id=sp.client_id or "",
-                    app_role_assignment_required=bool(sp.app_role_assignment_required),
-                ),
-                existing.client_id,
-                namespace="",
-            )
-            if differences:
-                pulumi.log.warn(
-                    "Adopting application "
-                    f"{existing.client_id}: the import fails unless these settings match "
-                    "what exists (after the first successful deploy, remove the adopt "
-                    "settings and change them freely):\n  - " + "\n  - ".join(differences),
-                    resource=self,
-                )
+    def _compare_adopted(self, app: Any, sp: Any, declared_owners: list[str]) -> None:
+        settings = self.settings
+        if not app.client_id:
+            # Only offline (a real look-up of a missing application fails the
+            # deploy): nothing to compare with.
             pulumi.log.info(
-                f"Adopting application {existing.client_id}: client secrets made by hand are "
-                "not managed and keep working until their own end dates; list them with "
-                f"`az ad app credential list --id {existing.client_id}`.",
+                f"Adopting application object {settings.adopt_application_object_id}: "
+                "its settings are compared with these when a deploy looks it up.",
                 resource=self,
             )
-
-        pulumi.Output.all(found_app, found_sp, owners).apply(report)
+            return
+        existing = _existing_application(app)
+        differences = adoption.application_differences(
+            settings, existing, declared_owners, namespace=""
+        ) + adoption.service_principal_differences(
+            settings,
+            adoption.ExistingServicePrincipal(
+                client_id=sp.client_id or "",
+                app_role_assignment_required=bool(sp.app_role_assignment_required),
+            ),
+            existing.client_id,
+            declared_owners,
+            namespace="",
+        )
+        if differences:
+            pulumi.log.warn(
+                f"Adopting application {existing.client_id}: this deploy imports it, then "
+                "changes what differs from this stack's settings:\n  - "
+                + "\n  - ".join(differences),
+                resource=self,
+            )
+        pulumi.log.info(
+            f"Adopting application {existing.client_id}: after the first successful deploy, "
+            "remove the adopt settings (a later change that needs a replacement fails while "
+            "they are set). Client secrets made by hand are not managed and keep working "
+            "until their own end dates; list them with "
+            f"`az ad app credential list --id {existing.client_id}`.",
+            resource=self,
+        )
 
     @staticmethod
     def _after_replication(password: azuread.ApplicationPassword) -> pulumi.Output[str]:
@@ -326,3 +402,22 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
             return value
 
         return pulumi.Output.all(password.value, password.start_date).apply(wait_then)
+
+
+def _existing_application(app: Any) -> adoption.ExistingApplication:
+    """What the getApplication look-up found, in adoption.py's terms."""
+    web = (app.webs or [None])[0]
+    return adoption.ExistingApplication(
+        client_id=app.client_id or "",
+        display_name=app.display_name or "",
+        sign_in_audience=app.sign_in_audience or "",
+        homepage_url=(web.homepage_url if web else None) or "",
+        redirect_uris=tuple((web.redirect_uris if web else None) or ()),
+        group_membership_claims=tuple(app.group_membership_claims or ()),
+        permissions=tuple(
+            adoption.Permission(access.resource_app_id, item.id, item.type)
+            for access in app.required_resource_accesses or ()
+            for item in access.resource_accesses or ()
+        ),
+        owners=tuple(app.owners or ()),
+    )

@@ -74,9 +74,14 @@ def _type_ok(declared: str, value: Any) -> bool:
 
 
 def stack_config(
-    stack: str, project_dir: Path = PROJECT_DIR, *, overrides: Mapping[str, Any] | None = None
+    stack: str,
+    project_dir: Path = PROJECT_DIR,
+    *,
+    overrides: Mapping[str, Any] | None = None,
+    read_stack_file: bool = True,
 ) -> dict[str, str]:
-    """Full config keys ("ns:key") to strings, as the program would see them.
+    """Full config keys ("ns:key") to strings, as the program would see them
+    (`read_stack_file=False`: the overrides are the whole stack file).
     StackConfigError lists what the CLI would reject: undeclared or mistyped
     values of the project's namespace and required keys left unset."""
     project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
@@ -85,7 +90,7 @@ def stack_config(
     stack_dir = project_dir / project.get("stackConfigDir", ".")
     stack_file = stack_dir / f"Pulumi.{stack}.yaml"
     values: dict[str, Any] = {}
-    if stack_file.exists():
+    if read_stack_file and stack_file.exists():
         values.update((yaml.safe_load(stack_file.read_text()) or {}).get("config") or {})
     values.update(overrides or {})
 
@@ -144,6 +149,17 @@ class Registration:
     import_id: str
     secret_inputs: frozenset[str]
     """Top-level inputs that reached the engine as Pulumi secrets."""
+    urn: str = ""
+    provider: str = ""
+    """The explicit provider reference (`urn::id`), or "" for the default provider."""
+    custom: bool = True
+    """False for a component resource."""
+    delete_before_replace: bool = False
+    aliases: tuple[str, ...] = ()
+    """URNs this resource was known by (the alias specs' URNs)."""
+    id: str = ""
+    outputs: dict[str, Any] = field(default_factory=dict)
+    """The state the mock returned, as plain values (secrets unwrapped)."""
 
 
 @dataclass
@@ -180,6 +196,9 @@ class PlaceholderCloud(pulumi.runtime.Mocks):
         # An imported resource keeps the id it was imported with.
         imported = (args.resource_id or "").rsplit("/", 1)[-1]
         object_id = imported or placeholder_id(args.typ, args.name)
+        if "owners" in state:
+            # Graph returns object ids in lowercase, whatever case they were sent in.
+            state["owners"] = [str(owner).lower() for owner in state["owners"]]
         match args.typ.split(":")[-1]:
             case "Application":
                 state |= {"clientId": placeholder_id("client", args.name), "objectId": object_id}
@@ -193,7 +212,9 @@ class PlaceholderCloud(pulumi.runtime.Mocks):
                 state |= {
                     "keyId": key_id,
                     "startDate": format_graph_date(started),
-                    "value": pulumi.Output.secret(f"{self.client_secret}-{args.name}"),
+                    # One value per credential, as Entra ID makes them: a replaced
+                    # credential has a new value.
+                    "value": pulumi.Output.secret(f"{self.client_secret}-{key_id}"),
                 }
                 return f"{args.inputs.get('applicationId')}/password/{key_id}", state
             case "Secret":
@@ -251,9 +272,37 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     parent=request.parent,
                     import_id=request.importId,
                     secret_inputs=secret_inputs,
+                    urn=response.urn,
+                    provider=request.provider,
+                    custom=bool(request.custom),
+                    delete_before_replace=bool(request.deleteBeforeReplace),
+                    aliases=tuple(_alias_urns(request, response.urn)),
+                    id=registered.id if registered and registered.id else "",
+                    outputs=_unwrap_secrets(_struct_to_python(response.object)),
                 )
             )
         return response
+
+
+def _alias_urns(request: Any, urn: str) -> Iterator[str]:
+    """The URNs a registration's aliases name (a spec's parts default to the
+    resource's own, as the engine resolves them)."""
+    prefix, _, rest = urn.partition("::")
+    project, chain, name = rest.split("::", 2)[0], *urn.split("::")[2:4]
+    for alias in request.aliases:
+        if alias.HasField("urn"):
+            yield alias.urn
+            continue
+        spec = alias.spec
+        own_type = chain.rsplit("$", 1)[-1]
+        parents = chain.rsplit("$", 1)[0] if "$" in chain else ""
+        if spec.noParent:
+            parents = ""
+        elif spec.parentUrn:
+            parents = spec.parentUrn.split("::")[2]
+        alias_chain = "$".join(p for p in (parents, spec.type or own_type) if p)
+        stack = spec.stack or prefix.split(":")[-1]
+        yield f"urn:pulumi:{stack}::{spec.project or project}::{alias_chain}::{spec.name or name}"
 
 
 def _struct_to_python(struct: Any) -> Any:
@@ -334,7 +383,7 @@ def run(
     stack: str,
     config: Mapping[str, str],
     now: datetime,
-    cloud: PlaceholderCloud | None = None,
+    cloud: pulumi.runtime.Mocks | None = None,
     project: str = PROJECT,
     preview: bool = False,
     secret_keys: list[str] | None = None,
@@ -373,7 +422,7 @@ def run(
     return ProgramRun(
         stack=stack,
         registrations=monitor.registrations,
-        invokes=cloud.invokes,
+        invokes=getattr(cloud, "invokes", []),
         outputs=outputs,
         logs=handler.messages,
         warnings=handler.warnings,
@@ -387,13 +436,14 @@ def run_program(
     project_dir: Path = PROJECT_DIR,
     overrides: Mapping[str, Any] | None = None,
     environment: Mapping[str, str] | None = None,
-    cloud: PlaceholderCloud | None = None,
+    cloud: pulumi.runtime.Mocks | None = None,
     preview: bool = False,
     sleep: Callable[[float], Awaitable[None]] | None = None,
     record: list[Registration] | None = None,
+    read_stack_file: bool = True,
 ) -> ProgramRun:
     """Run the project's `__main__.py` for a stack file, as `pulumi up` would."""
-    config = stack_config(stack, project_dir, overrides=overrides)
+    config = stack_config(stack, project_dir, overrides=overrides, read_stack_file=read_stack_file)
     if cloud is None:
         tenant = config.get("azuread:tenantId")
         cloud = PlaceholderCloud(tenant_id=tenant)

@@ -26,6 +26,16 @@ CLIENT_SECRET_KEYS = ("client_secret", "IDP_CLIENT_SECRET")
 # (kubectl) owns: how an existing Secret is taken over in place.
 PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce"
 
+# Never `immutable`, and always this type: a change of type, or an immutable
+# Secret, is replaced even with enableSecretMutable (pulumi-kubernetes
+# provider.go, forceNewProperties).
+SECRET_TYPE = "Opaque"
+
+# The Kubernetes provider setting without which a Secret whose data changes is
+# replaced, and deleted first since it is named (pulumi-kubernetes provider.go,
+# forceNewProperties and Diff): the component's own provider sets it.
+SECRET_MUTABLE_SETTING = "enableSecretMutable"
+
 LABELS = {
     "app.kubernetes.io/managed-by": "pulumi",
     "app.kubernetes.io/part-of": "pomerium",

@@ -24,6 +24,8 @@ CALLBACK_PATH = "/oauth2/callback"
 ENVIRONMENT_KEY = "azuread:environment"
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+# Permission grant ids are base64url text, e.g. "aaBBcDDeFG6h5JKLMN2PQrrssTTUUvWWxxxxxyyyzzz".
+_GRANT_ID = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 _DNS_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 _DNS_1123_LABEL = re.compile(rf"^{_DNS_LABEL}$")
 _DNS_1123_SUBDOMAIN = re.compile(rf"^{_DNS_LABEL}(\.{_DNS_LABEL})*$")
@@ -96,6 +98,14 @@ OPTIONS: tuple[Option, ...] = (
     Option("owners", "owners", "array", [], "a list of distinct object ids (GUIDs)"),
     Option("includeDeployerAsOwner", "include_deployer_as_owner", "boolean", True, "true or false"),
     Option(
+        "deployerObjectId",
+        "deployer_object_id",
+        "string",
+        "",
+        "empty (whoever deploys), or the object id (GUID) of the identity that deploys this "
+        "stack, made an owner whoever runs a preview",
+    ),
+    Option(
         "clientSecretRotationDays",
         "client_secret_rotation_days",
         "integer",
@@ -145,6 +155,14 @@ OPTIONS: tuple[Option, ...] = (
         "set together with adoptApplicationObjectId",
     ),
     Option("adoptKubernetesSecret", "adopt_kubernetes_secret", "boolean", False, "true or false"),
+    Option(
+        "adoptAdminConsentGrantId",
+        "adopt_admin_consent_grant_id",
+        "string",
+        "",
+        "empty, or the id of the tenant-wide permission grant made in the portal (letters, "
+        "digits, '-' and '_'), with grantAdminConsent: true",
+    ),
     Option("protect", "protect", "boolean", False, "true or false"),
 )
 OPTIONS_BY_KEY = {option.key: option for option in OPTIONS}
@@ -196,7 +214,10 @@ class Settings:
     group_membership_claims: tuple[GroupMembershipClaim, ...]
     grant_admin_consent: bool
     owners: tuple[str, ...]
+    """Lowercase, as Graph returns them (the provider compares case-sensitively)."""
     include_deployer_as_owner: bool
+    deployer_object_id: str
+    """Lowercase; empty: the identity that runs the deploy."""
     assignment_required: bool
     """As set; see `app_role_assignment_required` for what the application gets."""
     allowed_groups: tuple[str, ...]
@@ -204,6 +225,8 @@ class Settings:
     """Empty: create the application; else import this one."""
     adopt_service_principal_object_id: str
     adopt_kubernetes_secret: bool
+    adopt_admin_consent_grant_id: str
+    """Empty: create the tenant-wide grant; else import this one."""
     client_secret_rotation_days: int
     kubernetes_namespace: str
     kubernetes_secret_name: str
@@ -346,12 +369,27 @@ def validate(
         bad(o["groupMembershipClaims"], claims_raw)
 
     owners = get(o["owners"])
-    if not (_distinct_strings(owners) and all(_GUID.match(x) for x in owners)):
+    if not (
+        _distinct_strings(owners)
+        and all(_GUID.match(x) for x in owners)
+        and len({x.lower() for x in owners}) == len(owners)
+    ):
         bad(o["owners"], owners)
 
     groups = get(o["allowedGroups"])
     if not (_distinct_strings(groups) and all(_GUID.match(x) for x in groups)):
         bad(o["allowedGroups"], groups)
+
+    deployer = get(o["deployerObjectId"])
+    if not (isinstance(deployer, str) and (deployer == "" or _GUID.match(deployer))):
+        bad(o["deployerObjectId"], deployer)
+        deployer = ""
+
+    grant_id = get(o["adoptAdminConsentGrantId"])
+    grant_ok = isinstance(grant_id, str) and (grant_id == "" or _GRANT_ID.match(grant_id))
+    if not grant_ok or (grant_id and get(o["grantAdminConsent"]) is not True):
+        bad(o["adoptAdminConsentGrantId"], grant_id)
+        grant_id = ""
 
     flags: dict[str, bool] = {}
     adopted: dict[str, str] = {}
@@ -434,13 +472,15 @@ def validate(
         graph_scopes=tuple(scopes),
         group_membership_claims=tuple(known_claims[c] for c in claims_raw),
         grant_admin_consent=flags["grantAdminConsent"],
-        owners=tuple(owners),
+        owners=tuple(owner.lower() for owner in owners),
         include_deployer_as_owner=flags["includeDeployerAsOwner"],
+        deployer_object_id=deployer.lower(),
         assignment_required=flags["assignmentRequired"],
         allowed_groups=tuple(group.lower() for group in groups),
         adopt_application_object_id=adopted["adoptApplicationObjectId"],
         adopt_service_principal_object_id=adopted["adoptServicePrincipalObjectId"],
         adopt_kubernetes_secret=flags["adoptKubernetesSecret"],
+        adopt_admin_consent_grant_id=grant_id,
         client_secret_rotation_days=days,
         kubernetes_namespace=namespace,
         kubernetes_secret_name=secret_name,

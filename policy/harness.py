@@ -17,6 +17,7 @@ from google.protobuf import json_format, struct_pb2
 from pulumi_policy import (
     Policy,
     PolicyCustomTimeouts,
+    PolicyProviderResource,
     PolicyResource,
     PolicyResourceOptions,
     ResourceValidationArgs,
@@ -58,6 +59,7 @@ def resource_args(
     stack: str = "dev",
     protect: bool = False,
     config: Mapping[str, Any] | None = None,
+    provider: PolicyProviderResource | None = None,
 ) -> ResourceValidationArgs:
     return ResourceValidationArgs(
         resource_type,
@@ -65,7 +67,7 @@ def resource_args(
         resource_urn or urn(resource_type, name, stack=stack),
         name,
         options(protect=protect),
-        None,
+        provider,
         dict(config or {}),
     )
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs
 
-from components.secret_data import CLIENT_SECRET_KEYS, INGRESS_CONTROLLER_KEYS, SECRET_KEYS
+from components.secret_data import (
+    CLIENT_SECRET_KEYS,
+    INGRESS_CONTROLLER_KEYS,
+    SECRET_KEYS,
+    SECRET_MUTABLE_SETTING,
+)
 
 from . import resource_types
 from .values import Deferred, get, is_unknown
@@ -69,3 +74,27 @@ def _empty(args: ResourceValidationArgs, key: str) -> bool:
     values = [get(args.props, field, key) for field in ("data", "stringData")]
     present = [v for v in values if v is not None]
     return bool(present) and all(not is_unknown(v) and v == "" for v in present)
+
+
+MUTABLE_DESCRIPTION = (
+    "The Kubernetes provider that writes the Secret with Pomerium's IdP credentials has "
+    "enableSecretMutable, so that a rotation updates the Secret in place: without it, "
+    "pulumi-kubernetes replaces the Secret, deleting it first, and refuses in a protected stack."
+)
+
+
+def validate_mutable(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    if args.resource_type != resource_types.KUBERNETES_SECRET or args.provider is None:
+        return
+    if not resource_types.created_by_component(args.urn):
+        return
+    value = args.provider.props.get(SECRET_MUTABLE_SETTING)
+    if value is True or value == "true":
+        return
+    report_violation(
+        f"the Secret is written through provider {args.provider.name}, which lacks "
+        f"{SECRET_MUTABLE_SETTING}: every rotation would delete and re-create it (and fail in a "
+        "protected stack). Pass the component a kubernetes.Provider with "
+        "enable_secret_mutable=True, or none (it makes its own).",
+        None,
+    )

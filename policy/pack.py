@@ -72,6 +72,12 @@ POLICIES: list[Policy] = [
         enforcement_level=MANDATORY,
     ),
     ResourceValidationPolicy(
+        name="idp-secret-updated-in-place",
+        description=kubernetes_secret.MUTABLE_DESCRIPTION,
+        validate=kubernetes_secret.validate_mutable,
+        enforcement_level=MANDATORY,
+    ),
+    ResourceValidationPolicy(
         name="production-application-protected",
         description=application.PROTECT_DESCRIPTION,
         validate=application.validate_protected,

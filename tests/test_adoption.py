@@ -86,7 +86,8 @@ def test_adopt_imports_exactly_the_application_and_service_principal(now: dateti
     run = run_program("dev", now=now, cloud=cloud(), overrides=ADOPT)
     assert imports(run) == {
         "pomerium-application": f"/applications/{APP}",
-        "pomerium-service-principal": SP,
+        # The importer validates /servicePrincipals/<id>; a bare id fails it.
+        "pomerium-service-principal": f"/servicePrincipals/{SP}",
     }
     assert invoked(run) >= LOOKUPS
     # Client secrets cannot be imported: the stack makes its own.
@@ -102,20 +103,32 @@ def test_adopt_kubernetes_secret_takes_it_over_in_place(now: datetime) -> None:
     assert imports(run) == {}  # an upsert, not an import: its data is bound to change
 
 
-def test_matching_app_adopts_without_warnings(now: datetime) -> None:
+def adoption_warning(run: offline.ProgramRun) -> str:
+    (warning,) = [line for line in run.warnings if "this deploy imports it" in line]
+    return warning
+
+
+def test_matching_app_is_told_only_what_cannot_be_read(now: datetime) -> None:
     run = run_program("dev", now=now, cloud=cloud(), overrides=ADOPT)
-    assert not any("the import fails unless" in line for line in run.logs)
+    warning = adoption_warning(run)
+    # The enterprise application's owners cannot be looked up before the deploy.
+    assert warning.count("\n  - ") == 1
+    assert f"owners of the enterprise application: this deploy makes them [{DEPLOYER}]" in warning
     assert any(f"az ad app credential list --id {CLIENT_ID}" in line for line in run.logs)
+    assert any("remove the adopt settings" in line for line in run.logs)
 
 
-def test_differences_are_reported_with_the_keys_to_set(now: datetime) -> None:
-    changed = cloud(displayName="Pomerium", owners=["99999999-9999-4999-8999-999999999999"])
-    run = run_program("dev", now=now, cloud=changed, overrides=ADOPT)
-    (warning,) = [line for line in run.logs if "the import fails unless" in line]
-    assert "displayName: the application is named 'Pomerium'; set displayName to 'Pomerium'" in (
-        warning
-    )
-    assert "owners: the application's owners are [99999999-9999-4999-8999-999999999999]" in warning
+def test_differences_say_what_the_deploy_changes_and_how_to_keep_it(now: datetime) -> None:
+    other = "99999999-9999-4999-8999-999999999999"
+    changed = cloud(displayName="Pomerium", owners=[other])
+    warning = adoption_warning(run_program("dev", now=now, cloud=changed, overrides=ADOPT))
+    assert (
+        "displayName: the application has 'Pomerium'; this deploy changes it to "
+        "'Pomerium (dev)' (to keep it, set displayName to 'Pomerium')"
+    ) in warning
+    assert (
+        f"owners: the application's owners are [{other}]; this deploy makes them [{DEPLOYER}]"
+    ) in warning
     assert "includeDeployerAsOwner to false" in warning
     assert "graphScopes" not in warning and "signInAudience" not in warning
 
@@ -156,7 +169,7 @@ def existing(**changes: Any) -> adoption.ExistingApplication:
         client_id=CLIENT_ID,
         display_name="Pomerium (dev)",
         sign_in_audience="AzureADMyOrg",
-        homepage_url="https://authenticate.dev.example.com/",
+        homepage_url="https://authenticate.dev.example.com",
         redirect_uris=("https://authenticate.dev.example.com/oauth2/callback",),
         group_membership_claims=("SecurityGroup",),
         permissions=tuple(
@@ -190,21 +203,45 @@ def test_each_managed_setting_is_compared() -> None:
         in line
     )
     (line,) = differences(group_membership_claims=("All",))
-    assert line.startswith("pomerium-azure-ad:groupMembershipClaims: the application has [All]")
+    assert line.startswith(
+        "pomerium-azure-ad:groupMembershipClaims: the application has [All]; "
+        "this deploy changes it to [SecurityGroup]"
+    )
     (line,) = differences(sign_in_audience="AzureADMultipleOrgs")
     assert "set pomerium-azure-ad:signInAudience to AzureADMultipleOrgs" in line
     (line,) = differences(homepage_url="https://intranet.example.com")
-    assert "sign-on (home page) URL" in line
+    assert line.startswith("sign-on (home page) URL: the application has")
+    assert "changes it to https://authenticate.dev.example.com" in line
     role = adoption.Permission(GRAPH_APP_ID, "5b567255-7703-4780-807c-7be8301ae99b", "Role")
     found = differences(permissions=(*existing().permissions, role))
-    assert len(found) == 1 and "does not manage" in found[0]
+    assert len(found) == 1 and "does not manage" in found[0] and "removes them" in found[0]
     fewer = tuple(
         p for p in existing().permissions if p.id != DELEGATED_SCOPE_IDS["Group.Read.All"]
     )
     (line,) = differences(permissions=fewer)
     assert line.startswith(
-        "pomerium-azure-ad:graphScopes: the application requests [email, offline_access, openid, profile]"
+        "pomerium-azure-ad:graphScopes: the application has "
+        "[openid, profile, email, offline_access]"
     )
+
+
+def test_permissions_in_another_order_are_a_change() -> None:
+    """requiredResourceAccess is an ordered list: the provider rewrites another order."""
+    (line,) = differences(permissions=tuple(reversed(existing().permissions)))
+    assert (
+        "set pomerium-azure-ad:graphScopes to "
+        "[Group.Read.All, offline_access, email, profile, openid]"
+    ) in line
+
+
+def test_reply_urls_in_another_order_are_a_change() -> None:
+    (line,) = differences(
+        redirect_uris=(
+            "https://old.example.com/oauth2/callback",
+            "https://authenticate.dev.example.com/oauth2/callback",
+        )
+    )
+    assert "reply URLs" in line
 
 
 def test_service_principal_of_another_app_is_named() -> None:
@@ -212,9 +249,12 @@ def test_service_principal_of_another_app_is_named() -> None:
         settings(),
         adoption.ExistingServicePrincipal(client_id="other", app_role_assignment_required=True),
         CLIENT_ID,
+        [DEPLOYER],
         namespace="",
     )
     assert [line.split(":")[0] for line in found] == [
         "adoptServicePrincipalObjectId",
         "assignmentRequired",
+        "owners of the enterprise application",
     ]
+    assert found[0].endswith("it fails")

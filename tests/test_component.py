@@ -38,8 +38,59 @@ def test_children_are_named_from_the_component_and_parented_to_it(now: datetime)
         "corp-idp-client-secret-a",
         "corp-idp-client-secret-b",
         "corp-idp-kubernetes-secret",
+        "corp-idp-kubernetes",
     }
     assert all(r.parent.endswith(f"{TYPE_TOKEN}::corp-idp") for r in children)
+
+
+def test_the_secret_goes_through_its_own_provider_that_updates_it_in_place(now: datetime) -> None:
+    run = offline.run(lambda: build(ARGS), stack="test", config={}, now=now)
+    provider = run.one("pulumi:providers:kubernetes")
+    secret = run.one("core/v1:Secret")
+    assert secret.provider.startswith(provider.urn + "::")
+    assert provider.inputs["enableSecretMutable"] == "true"
+    assert "upsertExistingObjects" not in provider.inputs
+
+
+def test_the_stacks_kubernetes_settings_are_forwarded(now: datetime) -> None:
+    config = {
+        "kubernetes:context": "aks-westeurope",
+        "kubernetes:cluster": "aks-westeurope-admin",
+        "kubernetes:clusterIdentifier": "westeurope",
+        "kubernetes:kubeconfig": "/home/ci/.kube/config",
+        "kubernetes:renderYamlToDirectory": "/tmp/rendered",
+    }
+    run = offline.run(lambda: build(ARGS), stack="test", config=config, now=now, secret_keys=[])
+    provider = run.one("pulumi:providers:kubernetes")
+    assert {k: v for k, v in provider.inputs.items() if k != "enableSecretMutable"} == {
+        "context": "aks-westeurope",
+        "cluster": "aks-westeurope-admin",
+        "clusterIdentifier": "westeurope",
+        "kubeconfig": "/home/ci/.kube/config",
+    }
+    # A kubeconfig's contents may hold credentials.
+    assert "kubeconfig" in provider.secret_inputs
+
+
+def test_a_callers_provider_is_used_as_it_is(now: datetime) -> None:
+    def program() -> None:
+        import pulumi_kubernetes as kubernetes
+
+        mine = kubernetes.Provider("mine", context="blue", enable_secret_mutable=True)
+        PomeriumIdentityProvider(
+            "corp-idp", ARGS, pulumi.ResourceOptions(providers={"kubernetes": mine})
+        )
+
+    run = offline.run(program, stack="test", config={}, now=now)
+    (provider,) = run.of_type("pulumi:providers:kubernetes")
+    assert provider.name == "mine"
+    assert run.one("core/v1:Secret").provider.startswith(provider.urn + "::")
+
+
+def test_taking_over_a_secret_lets_the_provider_create_over_it(now: datetime) -> None:
+    args = {**ARGS, "adopt_kubernetes_secret": True}
+    run = offline.run(lambda: build(args), stack="test", config={}, now=now)  # type: ignore[arg-type]
+    assert run.one("pulumi:providers:kubernetes").inputs["upsertExistingObjects"] == "true"
 
 
 def test_component_arguments_reach_the_resources(now: datetime) -> None:

@@ -431,7 +431,7 @@ def test_plan_shows_adoption_assignments_and_take_over(
     assert code == 0
     body = document["stacks"][0]["plan"]
     assert body["application"]["imported_from"] == f"/applications/{ADOPTED_APP}"
-    assert body["service_principal"]["imported_from"] == ADOPTED_SP
+    assert body["service_principal"]["imported_from"] == f"/servicePrincipals/{ADOPTED_SP}"
     assert body["service_principal"]["assigned_groups"] == [GROUP]
     assert body["service_principal"]["app_role_assignment_required"] is True
     assert body["kubernetes_secret"]["taken_over"] is True

@@ -9,7 +9,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from pulumi_policy import EnforcementLevel, Policy, StackValidationArgs
+from pulumi_policy import EnforcementLevel, Policy, PolicyProviderResource, StackValidationArgs
 from pulumi_policy.deserialize import SPECIAL_SECRET_SIG, SPECIAL_SIG_KEY
 
 from components import clock
@@ -54,7 +54,7 @@ def test_the_pack_has_the_policies_the_issue_lists_with_their_levels() -> None:
     levels = {p.name: p.enforcement_level for p in POLICIES}
     advisory = {n for n, level in levels.items() if level is EnforcementLevel.ADVISORY}
     assert advisory == {"production-application-protected"}
-    assert len(levels) == 8 and all(level is not None for level in levels.values())
+    assert len(levels) == 9 and all(level is not None for level in levels.values())
     assert all(len(p.description) > 60 for p in POLICIES)
 
 
@@ -425,3 +425,53 @@ def test_the_scope_schema_takes_names_and_ids_and_refuses_anything_else() -> Non
     jsonschema.validate({"allowedScopes": ["User.Read", DELEGATED_SCOPE_IDS["email"]]}, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"allowedScopes": ["Directory.ReadWrite.All"]}, schema)
+
+
+# --- the Secret's provider updates it in place ---------------------------------------
+
+
+MUTABLE = "idp-secret-updated-in-place"
+
+
+def provider(props: dict[str, Any], name: str = "default_4_34_2") -> PolicyProviderResource:
+    return PolicyProviderResource("pulumi:providers:kubernetes", props, f"urn:{name}", name)
+
+
+@pytest.mark.parametrize(
+    ("props", "violations"),
+    [
+        ({"enableSecretMutable": True}, 0),
+        # The default provider's settings arrive as the stack's config strings.
+        ({"enableSecretMutable": "true"}, 0),
+        ({}, 1),
+        ({"enableSecretMutable": False}, 1),
+        ({"enableSecretMutable": "false"}, 1),
+    ],
+)
+def test_the_secrets_provider_must_update_it_in_place(
+    props: dict[str, Any], violations: int
+) -> None:
+    outcome = run(
+        MUTABLE,
+        types.KUBERNETES_SECRET,
+        {"metadata": {"name": "idp", "namespace": "pomerium"}},
+        resource_urn=COMPONENT_SECRET_URN,
+        provider=provider(props),
+    )
+    assert len(outcome.violations) == violations
+    if violations:
+        assert "enableSecretMutable" in outcome.violations[0]
+
+
+def test_other_secrets_and_unknown_providers_are_left_alone() -> None:
+    other = urn(types.KUBERNETES_SECRET, "bootstrap")
+    assert (
+        run(
+            MUTABLE, types.KUBERNETES_SECRET, {}, resource_urn=other, provider=provider({})
+        ).violations
+        == []
+    )
+    assert (
+        run(MUTABLE, types.KUBERNETES_SECRET, {}, resource_urn=COMPONENT_SECRET_URN).violations
+        == []
+    )

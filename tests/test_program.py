@@ -103,8 +103,8 @@ def test_stack_outputs_are_the_contract(stack: str, now: datetime) -> None:
     plan = rotation.plan_rotation(now, days)
     assert outputs["client_secret_expires_at"] == plan.current.end_date
     current = next(p for p in run.of_type(PASSWORD) if p.name.endswith(plan.current.slot))
-    # The Secret carries the current slot's credential (the mock's value is PLANTED-<name>).
-    assert outputs["client_secret"] == f"{PLANTED}-{current.name}"
+    # The Secret carries the current slot's credential (the mock's value is PLANTED-<keyId>).
+    assert outputs["client_secret"] == f"{PLANTED}-{current.state['keyId']}"
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -281,7 +281,8 @@ def test_the_next_period_replaces_one_credential_and_moves_the_secret(now: datet
     assert after.outputs["client_secret_expires_at"].value != (
         before.outputs["client_secret_expires_at"].value
     )
-    assert after.outputs["client_secret"].value.endswith(plan.previous.slot)
+    moved_to = next(p for p in after.of_type(PASSWORD) if p.name in changed)
+    assert after.outputs["client_secret"].value.endswith(moved_to.state["keyId"])
 
 
 def recording_sleep() -> tuple[list[float], Callable[[float], Awaitable[None]]]:
@@ -298,6 +299,24 @@ def test_secret_waits_for_a_new_credential_to_replicate(now: datetime) -> None:
     # The mock creates the credential "now": a fresh credential.
     run_program("dev", now=now, sleep=sleep)
     assert waits == [REPLICATION_WAIT_SECONDS]
+
+
+class EchoMocks(pulumi.runtime.Mocks):
+    """Pulumi's documented unit-test mocks: every resource echoes its inputs."""
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
+        return f"{args.name}-id", dict(args.inputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list]:
+        return {"tenantId": "t", "objectId": "00000000-0000-4000-8000-000000000001"}, []
+
+
+def test_no_wait_under_mocks_that_echo_inputs(now: datetime) -> None:
+    """No start date means the credential was not just created here: a user's
+    unit tests of the component must not wait."""
+    waits, sleep = recording_sleep()
+    run_program("dev", now=now, cloud=EchoMocks(), sleep=sleep)
+    assert waits == []
 
 
 def test_no_wait_for_a_credential_that_already_replicated(now: datetime) -> None:

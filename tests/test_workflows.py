@@ -287,7 +287,10 @@ def test_no_job_uses_a_stored_azure_client_secret() -> None:
         "tenant-id",
         "subscription-id",
         "allow-no-subscriptions",
+        # The stack's cloud (tests/test_pipeline_clouds.py), not a credential.
+        "environment",
     }
+    assert login["with"]["environment"] == expression("steps.cloud.outputs.azure-login-environment")
     assert "ARM_USE_OIDC=true" in text(sign_in)
 
 
@@ -325,3 +328,28 @@ def test_every_preview_and_deploy_runs_the_policy_pack() -> None:
                     found += 1
                     assert pulumi_step["with"].get("policyPacks") == "policy", path.name
     assert found >= 3  # preview, deploy, rotation
+
+
+# The CLI whose engine rules the tests model (FACTS: the engine's rules are the CLI's).
+PULUMI_CLI_VERSION = "3.272.0"
+
+
+def test_every_pulumi_step_installs_the_pinned_cli() -> None:
+    found = 0
+    for path in WORKFLOW_FILES:
+        for name, job in load(path)["jobs"].items():
+            steps = job.get("steps", [])
+            for pulumi_step in uses_steps(job, "pulumi/actions@"):
+                found += 1
+                assert pulumi_step.get("with", {}).get("pulumi-version") == PULUMI_CLI_VERSION, (
+                    f"{path.name}:{name}"
+                )
+            # A `run: pulumi ...` step uses the CLI a pinned pulumi/actions step installed.
+            runs = [i for i, s in enumerate(steps) if re.search(r"(^|\s)pulumi ", s.get("run", ""))]
+            if runs:
+                installs = [
+                    i for i, s in enumerate(steps) if str(s.get("uses", "")).startswith("pulumi/")
+                ]
+                assert installs and min(installs) < min(runs), f"{path.name}:{name}"
+            assert "setup-pulumi" not in text(job) and "get.pulumi.com" not in text(job)
+    assert found >= 4  # preview, deploy, and the rotation's install and up

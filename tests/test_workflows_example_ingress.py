@@ -3,7 +3,6 @@ mocked StackReference fed by this project's own (offline) outputs."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import runpy
@@ -11,7 +10,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import jsonschema
-import kubernetes_validate
 import pulumi
 import pytest
 import yaml
@@ -177,44 +175,4 @@ def test_pulumi_yaml_defaults_are_the_codes() -> None:
         offline.stack_config("qa", EXAMPLE)
 
 
-def load_plain_deployment() -> Any:
-    spec = importlib.util.spec_from_file_location(
-        "plain_deployment", EXAMPLE / "plain_deployment.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_the_plain_deployment_reads_the_secret_and_rolls_on_rotation(
-    identity_outputs: dict[str, offline.StackOutput],
-) -> None:
-    module = load_plain_deployment()
-
-    def program() -> None:
-        identity = pulumi.StackReference("identity", stack_name=IDENTITY_STACK)
-        module.pomerium_deployment(identity)
-
-    run = offline.run(
-        program,
-        stack="prod",
-        config={},
-        now=NOW,
-        cloud=CloudWithIdentityStack(identity_outputs),
-        project="pomerium-ingress",
-    )
-    deployment = run.one(":Deployment").inputs
-    kubernetes_validate.validate(
-        {"apiVersion": "apps/v1", "kind": "Deployment", **deployment},
-        kubernetes_validate.latest_version(),
-        strict=True,
-    )
-    namespace, name = identity_outputs["kubernetes_secret"].value.split("/")
-    assert deployment["metadata"]["namespace"] == namespace
-    template = deployment["spec"]["template"]
-    assert template["metadata"]["annotations"] == {
-        module.EXPIRES_ANNOTATION: identity_outputs["client_secret_expires_at"].value
-    }
-    [container] = template["spec"]["containers"]
-    assert container["envFrom"][0] == {"secretRef": {"name": name}}
+# plain_deployment.py (Pomerium as a plain Deployment): tests/test_example_plain_deployment.py

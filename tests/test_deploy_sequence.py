@@ -1,0 +1,376 @@
+"""What a real `pulumi up` does between two deploys: the deploy-sequence tests.
+
+The program runs for deploy k and deploy k+1 under Pulumi's mock engine, and
+tests/deploy_sequence/engine.py derives the steps the real engine would take
+from the rules read in the engine's and providers' sources (facts.py,
+docs/deploy-facts.md). Expected values are written out here: which steps, on
+which dates.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from components import offline
+from components.offline import PlaceholderCloud
+from tests.deploy_sequence import facts
+from tests.deploy_sequence.engine import Resource, State, World, deploy, initial_state
+from tests.deploy_sequence.fixtures import (
+    ADOPTED_APP,
+    ADOPTED_GRANT,
+    ADOPTED_SP,
+    DEPLOYER,
+    FIXTURES,
+    OTHER_IDENTITY,
+    PROJECT,
+    TENANT,
+)
+from tests.deploy_sequence.sequence import problems, replaced_credentials, run, up
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = facts.KUBERNETES_SECRET
+PASSWORD = facts.APPLICATION_PASSWORD
+# 2026-11-26 lies in 30-day period 35 (2026-11-17 .. 2026-12-17, counted from
+# 2024-01-01) and in 90-day period 11 (2026-09-18 .. 2026-12-17).
+T0 = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+NEXT_30_DAY_PERIOD = datetime(2026, 12, 17, 0, 0, tzinfo=UTC)
+NEXT_90_DAY_PERIOD = datetime(2026, 12, 17, 0, 0, tzinfo=UTC)
+
+
+def first_deploy(config: dict[str, Any], now: datetime = T0, **kw: Any) -> State:
+    done = up(initial_state(), config, now, **kw)
+    assert done.ok, done.errors
+    return done.state
+
+
+def adoption_world() -> World:
+    """An app registration, its enterprise application and a Secret made by hand."""
+    return World(
+        kubernetes_secrets={"pomerium/idp"},
+        imports={
+            f"/applications/{ADOPTED_APP}": {"displayName": "Pomerium"},
+            f"/servicePrincipals/{ADOPTED_SP}": {},
+        },
+    )
+
+
+# --- rotation: the Secret moves in place, in every stack ---------------------------
+
+
+@pytest.mark.parametrize("fixture", ["basic", "protect", "groups", "kubeconfig"])
+def test_a_rotation_updates_the_secret_in_place(fixture: str) -> None:
+    config = FIXTURES[fixture]
+    state = first_deploy(config)
+    rotation_day = NEXT_90_DAY_PERIOD if fixture == "protect" else NEXT_30_DAY_PERIOD
+    if fixture == "groups":  # 60-day periods: 2026-10-18 .. 2026-12-17
+        rotation_day = datetime(2026, 12, 17, tzinfo=UTC)
+
+    done = up(state, config, rotation_day + timedelta(hours=6))
+
+    assert done.ok, done.errors
+    assert [(s.op, s.type) for s in done.changes] == [
+        (
+            "replace",
+            PASSWORD,
+        ),
+        ("update", SECRET),
+    ]
+    assert problems(state, done) == []
+
+
+def test_a_protected_stack_rotates_and_keeps_its_protection() -> None:
+    config = FIXTURES["protect"]
+    state = first_deploy(config)
+    protected = {r.type for r in state.resources.values() if r.protect}
+    assert protected == {facts.APPLICATION, facts.SERVICE_PRINCIPAL, SECRET}
+
+    done = up(state, config, NEXT_90_DAY_PERIOD + timedelta(days=1))
+
+    assert done.ok, done.errors
+    assert done.ops("replace", PASSWORD) and not done.ops("replace", SECRET)
+
+
+def test_the_secret_moves_before_the_credential_it_held_is_deleted() -> None:
+    config = FIXTURES["basic"]
+    state = first_deploy(config)
+    # Two rotations: the second replaces the slot the first deploy's Secret held.
+    for day in (NEXT_30_DAY_PERIOD, NEXT_30_DAY_PERIOD + timedelta(days=30)):
+        done = up(state, config, day + timedelta(hours=1))
+        actions = [(o.action, o.resource.type) for o in done.operations]
+        assert actions == [("create", PASSWORD), ("update", SECRET), ("delete", PASSWORD)]
+        assert problems(state, done) == []
+        state = done.state
+
+
+def test_changing_the_rotation_period_replaces_both_credentials_after_the_secret_moves() -> None:
+    config = FIXTURES["basic"]
+    state = first_deploy(config)
+
+    done = up(state, {**config, f"{PROJECT}:clientSecretRotationDays": 45}, T0 + timedelta(days=1))
+
+    assert done.ok, done.errors
+    assert replaced_credentials(done) == 2
+    actions = [(o.action, o.resource.type) for o in done.operations]
+    assert actions.index(("update", SECRET)) < actions.index(("delete", PASSWORD))
+    assert problems(state, done) == []
+
+
+def test_a_deploy_with_nothing_due_has_no_steps() -> None:
+    config = FIXTURES["groups"]
+    state = first_deploy(config)
+    assert up(state, config, T0 + timedelta(days=6)).changes == []
+
+
+# --- moving today's Secret to the component's own provider ---------------------------
+
+
+def recorded_state(fixture: str) -> State:
+    data = json.loads((ROOT / "tests/deploy_sequence/state_0_1_0.json").read_text())
+    entry = data["states"][fixture]
+    resources = [Resource.from_json(r) for r in entry["resources"]]
+    return State({r.urn: r for r in resources}, entry["config"], [])
+
+
+@pytest.mark.parametrize("fixture", sorted(FIXTURES))
+def test_upgrading_from_0_1_0_replaces_nothing(fixture: str) -> None:
+    """The state 0.1.0 left (Secret on the default provider), then this program."""
+    state = recorded_state(fixture)
+
+    done = up(state, FIXTURES[fixture], T0)
+
+    assert done.ok, done.errors
+    assert problems(state, done) == []
+    assert done.ops("replace") == [] and done.ops("delete") == []
+    # The Secret only moves to the new provider; its data is unchanged.
+    assert [s.op for s in done.steps if s.type == SECRET] in (["same"], ["update"])
+
+
+def test_the_scheduled_rotation_targets_suffice_once_the_provider_is_deployed() -> None:
+    """The scheduled rotation runs `up --target` on the commit last deployed,
+    whose deploy made the Secret's provider: the targets need not name it."""
+    from components.rotation_targets import rotation_targets
+
+    state = first_deploy(FIXTURES["basic"])
+    program, full = run(FIXTURES["basic"], NEXT_30_DAY_PERIOD + timedelta(hours=1))
+    done = deploy(state, program, config=full, targets=rotation_targets("sequence"))
+
+    assert done.ok, done.errors
+    assert [(s.op, s.type) for s in done.changes] == [("replace", PASSWORD), ("update", SECRET)]
+
+
+def test_a_targeted_rotation_of_a_commit_never_deployed_is_refused() -> None:
+    """Why the rotation job runs the last-deployed commit: on 0.1.0's state, this
+    version's provider does not exist yet, and --target will not create it."""
+    from components.rotation_targets import rotation_targets
+
+    state = recorded_state("basic")
+    program, full = run(FIXTURES["basic"], NEXT_30_DAY_PERIOD + timedelta(hours=1))
+    done = deploy(state, program, config=full, targets=rotation_targets("sequence"))
+
+    assert any("was not specified in --target list" in e for e in done.errors)
+    assert not done.ops("replace", SECRET)
+
+
+# --- adoption -------------------------------------------------------------------------
+
+
+def test_adoption_imports_the_app_and_takes_over_the_secret() -> None:
+    done = up(initial_state(), FIXTURES["adoption"], T0, world=adoption_world())
+
+    assert done.ok, done.errors
+    assert [s.type for s in done.ops("import")] == [facts.APPLICATION, facts.SERVICE_PRINCIPAL]
+    assert [s.op for s in done.steps if s.type == SECRET] == ["create"]
+
+
+def test_adoption_then_updates_what_differs_and_says_so_first() -> None:
+    """The live app is named "Pomerium"; the stack says otherwise. The engine
+    imports it, then renames it (CLI >= 3.174), and the program said so before."""
+    looked_up = PlaceholderCloud(
+        tenant_id=TENANT,
+        deployer_object_id=DEPLOYER,
+        answers={
+            "getApplication": {
+                "clientId": "c0ffee00-0000-4000-8000-000000000001",
+                "displayName": "Pomerium",
+            },
+            "getServicePrincipal": {"clientId": "c0ffee00-0000-4000-8000-000000000001"},
+        },
+    )
+    program, full = run(FIXTURES["adoption"], T0, cloud=looked_up)
+    done = deploy(initial_state(), program, config=full, world=adoption_world())
+
+    assert done.ok, done.errors
+    steps = [(s.op, s.type) for s in done.steps if s.type == facts.APPLICATION]
+    assert steps == [("import", facts.APPLICATION), ("update", facts.APPLICATION)]
+    assert "displayName" in done.ops("update", facts.APPLICATION)[0].reasons
+    (warning,) = [w for w in program.warnings if "this deploy imports it" in w]
+    assert "displayName: the application has 'Pomerium'; this deploy changes it to" in warning
+
+
+def test_the_deploy_after_adoption_changes_nothing() -> None:
+    config = FIXTURES["adoption"]
+    done = up(initial_state(), config, T0, world=adoption_world())
+    assert done.ok, done.errors
+
+    assert up(done.state, config, T0 + timedelta(days=1), world=adoption_world()).changes == []
+
+
+# --- admin consent ----------------------------------------------------------------------
+
+
+def test_admin_consent_flips_on_and_off() -> None:
+    off = FIXTURES["basic"]
+    on = {**off, f"{PROJECT}:grantAdminConsent": True}
+    state = first_deploy(off)
+
+    granted = up(state, on, T0 + timedelta(days=1))
+    assert [(s.op, s.type) for s in granted.changes] == [("create", facts.PERMISSION_GRANT)]
+
+    revoked = up(granted.state, off, T0 + timedelta(days=2))
+    assert [(s.op, s.type) for s in revoked.changes] == [("delete", facts.PERMISSION_GRANT)]
+
+
+def test_a_grant_made_in_the_portal_is_adopted_not_created_twice() -> None:
+    on = {**FIXTURES["basic"], f"{PROJECT}:grantAdminConsent": True}
+    world = World(
+        admin_consent_granted=True,
+        imports={f"/oauth2PermissionGrants/{ADOPTED_GRANT}": {}},
+    )
+    state = first_deploy(FIXTURES["basic"])
+
+    clicked = up(state, on, T0 + timedelta(days=1), world=world)
+    assert any("409" in e for e in clicked.errors)
+
+    adopted = up(
+        state,
+        {**on, f"{PROJECT}:adoptAdminConsentGrantId": ADOPTED_GRANT},
+        T0 + timedelta(days=1),
+        world=world,
+    )
+    assert adopted.ok, adopted.errors
+    assert [s.type for s in adopted.ops("import")] == [facts.PERMISSION_GRANT]
+
+
+# --- owners -------------------------------------------------------------------------------
+
+
+def test_owner_ids_in_capitals_do_not_change_every_deploy() -> None:
+    config = {**FIXTURES["basic"], f"{PROJECT}:owners": ["1C7D2E3F-4A5B-4C6D-8E7F-9A0B1C2D3E4F"]}
+    state = first_deploy(config)
+    assert up(state, config, T0 + timedelta(days=1)).changes == []
+
+
+def test_a_preview_by_another_identity_shows_no_owner_change() -> None:
+    config = {**FIXTURES["basic"], f"{PROJECT}:deployerObjectId": DEPLOYER}
+    state = first_deploy(config)
+    reviewer = PlaceholderCloud(tenant_id=TENANT, deployer_object_id=OTHER_IDENTITY)
+
+    preview = up(state, config, T0 + timedelta(days=1), cloud=reviewer, preview=True)
+
+    assert preview.changes == []
+
+
+# --- two simulated years of weekly deploys ---------------------------------------------------
+
+
+def weekly(config: dict[str, Any], start: datetime, *, world: World | None = None, **kw: Any):
+    state = initial_state()
+    for week in range(105):
+        before = state
+        done = up(state, config, start + timedelta(days=7 * week), world=world, **kw)
+        yield week, before, done
+        state = done.state
+
+
+def period(moment: datetime, days: int) -> int:
+    """Rotation periods are counted from 2024-01-01 (README, Rotation)."""
+    return (moment - datetime(2024, 1, 1, tzinfo=UTC)) // timedelta(days=days)
+
+
+def check_two_years(config: dict[str, Any], days: int, *, world: World | None = None, **kw: Any):
+    start = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
+    rotations = 0
+    for week, before, done in weekly(config, start, world=world, **kw):
+        assert problems(before, done) == [], f"week {week}"
+        if week == 0:
+            continue
+        now, last = start + timedelta(days=7 * week), start + timedelta(days=7 * (week - 1))
+        due = period(now, days) != period(last, days)
+        assert replaced_credentials(done) == (1 if due else 0), f"week {week}"
+        if not due:
+            assert done.changes == [], f"week {week}: {done.changes}"
+        rotations += due
+    # 104 weeks = 728 days: at least 728 // days - 1 period starts are crossed.
+    assert rotations >= 728 // days - 1
+
+
+@pytest.mark.parametrize("fixture", sorted(set(FIXTURES) - {"adoption"}))
+def test_two_years_of_weekly_deploys(fixture: str) -> None:
+    config = FIXTURES[fixture]
+    days = config.get(f"{PROJECT}:clientSecretRotationDays", 90)
+    check_two_years(config, days)
+
+
+def test_two_years_of_weekly_deploys_after_adoption() -> None:
+    check_two_years(FIXTURES["adoption"], 90, world=adoption_world())
+
+
+@pytest.mark.parametrize("stack", offline.stack_names())
+def test_every_stack_file_deploys_for_two_years(stack: str) -> None:
+    """Whatever a team writes in its stack files, the promises hold."""
+    config = offline.stack_config(stack)
+    days = int(config[f"{PROJECT}:clientSecretRotationDays"])
+    check_two_years({}, days, stack=stack, stack_file=True)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    days=st.integers(min_value=14, max_value=124),
+    gaps=st.lists(st.integers(min_value=1, max_value=7 * 24), min_size=8, max_size=40),
+)
+def test_deploys_at_any_gaps_of_up_to_a_week_keep_the_promises(days: int, gaps: list[int]) -> None:
+    config = {**FIXTURES["basic"], f"{PROJECT}:clientSecretRotationDays": days}
+    now = datetime(2027, 3, 1, tzinfo=UTC)
+    state = first_deploy(config, now)
+    for hours in gaps:
+        now += timedelta(hours=hours)
+        done = up(state, config, now)
+        assert problems(state, done) == []
+        assert replaced_credentials(done) <= 1
+        state = done.state
+
+
+# --- the facts were read at these versions ----------------------------------------------------
+
+
+def test_the_facts_were_read_at_the_locked_versions() -> None:
+    """When uv.lock moves a provider or the SDK, read the sources again
+    (docs/deploy-facts.md) and update facts.py."""
+    lock = tomllib.loads((ROOT / "uv.lock").read_text())
+    locked = {p["name"]: p["version"] for p in lock["package"]}
+    assert {name: locked[name] for name in facts.VERSIONS_READ} == facts.VERSIONS_READ
+
+
+def test_the_cli_that_applies_the_rules_is_pinned() -> None:
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    assert project["requiredPulumiVersion"] == f"={facts.CLI_VERSION_READ}"
+    pinned = set()
+    for workflow in sorted((ROOT / ".github").rglob("*.yml")):
+        text = yaml.safe_load(workflow.read_text())
+        for job in (text.get("jobs") or {}).values():
+            for step in job.get("steps") or []:
+                if str(step.get("uses", "")).startswith("pulumi/actions"):
+                    pinned.add(str((step.get("with") or {}).get("pulumi-version")))
+        for step in (text.get("runs") or {}).get("steps") or []:
+            if str(step.get("uses", "")).startswith("pulumi/actions"):
+                pinned.add(str((step.get("with") or {}).get("pulumi-version")))
+    assert pinned == {facts.CLI_VERSION_READ}

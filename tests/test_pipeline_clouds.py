@@ -1,0 +1,455 @@
+"""The pipeline's sign-in (.github/actions/azure-sign-in): the stack's cloud, read once from
+its stack file and spelled as each tool wants it, and tokens that outlive the GitHub OIDC
+token behind the Azure CLI session.
+
+The expected values below are literals from the tools' published names, not read from the
+action: azure/login's `environment` values (Azure/login src/common/LoginConfig.ts), the azuread
+provider's environment names (terraform-provider-azuread, go-azure-sdk environments.FromName),
+Azure Storage's and Key Vault's DNS suffixes and Entra ID's authority hosts per national cloud
+(learn.microsoft.com, azcore cloud.AzurePublic/AzureGovernment/AzureChina).
+
+The shell steps run here for real (bash, the runner's `yq`, `jq`), with `az` and `kubelogin`
+replaced by recorders: what GitHub would run, minus the cloud.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = ROOT / ".github" / "workflows"
+SIGN_IN = ROOT / ".github" / "actions" / "azure-sign-in" / "action.yml"
+SIGN_IN_REF = "./.github/actions/azure-sign-in"
+
+# azure/login: the values it accepts, compared in lower case (LoginConfig.azureSupportedCloudName).
+AZURE_LOGIN_ENVIRONMENTS = {
+    "azurecloud",
+    "azureusgovernment",
+    "azurechinacloud",
+    "azuregermancloud",
+    "azurestack",
+}
+# The azuread provider's `environment` / ARM_ENVIRONMENT names.
+AZUREAD_ENVIRONMENTS = {
+    "global",
+    "public",
+    "usgovernment",
+    "usgovernmentl4",
+    "usgovernmentl5",
+    "dod",
+    "china",
+}
+# What the project accepts in `azuread:environment` (None: the key is absent, i.e. global).
+PROJECT_VALUES = [None, *sorted(AZUREAD_ENVIRONMENTS)]
+
+PUBLIC = {
+    "azure-login-environment": "AzureCloud",
+    "authority-host": "https://login.microsoftonline.com/",
+    "storage-domain": "blob.core.windows.net",
+    "key-vault-resource": "https://vault.azure.net",
+}
+US_GOVERNMENT = {
+    "azure-login-environment": "AzureUSGovernment",
+    "authority-host": "https://login.microsoftonline.us/",
+    "storage-domain": "blob.core.usgovcloudapi.net",
+    "key-vault-resource": "https://vault.usgovcloudapi.net",
+}
+CHINA = {
+    "azure-login-environment": "AzureChinaCloud",
+    "authority-host": "https://login.chinacloudapi.cn/",
+    "storage-domain": "blob.core.chinacloudapi.cn",
+    "key-vault-resource": "https://vault.azure.cn",
+}
+# azuread:environment -> the cloud and the ARM_ENVIRONMENT naming the same Graph host.
+EXPECTED: dict[str | None, dict[str, str]] = {
+    None: {**PUBLIC, "arm-environment": "public"},
+    "global": {**PUBLIC, "arm-environment": "public"},
+    "public": {**PUBLIC, "arm-environment": "public"},
+    "usgovernment": {**US_GOVERNMENT, "arm-environment": "usgovernment"},
+    "usgovernmentl4": {**US_GOVERNMENT, "arm-environment": "usgovernment"},
+    # DoD (IL5): Azure Government for the CLI, its own Graph host for the provider.
+    "usgovernmentl5": {**US_GOVERNMENT, "arm-environment": "usgovernmentl5"},
+    "dod": {**US_GOVERNMENT, "arm-environment": "usgovernmentl5"},
+    "china": {**CHINA, "arm-environment": "china"},
+}
+# The Blob backend's token scope: the same in every cloud.
+STORAGE_SCOPE = "https://storage.azure.com/.default"
+# Cloud-specific literals that may appear only in the one mapping step.
+CLOUD_LITERALS = [
+    "AzureCloud",
+    "AzureUSGovernment",
+    "AzureChinaCloud",
+    "usgovcloudapi",
+    "chinacloudapi",
+    "microsoftonline",
+    "vault.azure",
+    "blob.core",
+]
+
+
+def load(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text())
+    if True in data:  # YAML 1.1 reads the key `on` as True.
+        data["on"] = data.pop(True)
+    return data
+
+
+def sign_in_steps() -> list[dict[str, Any]]:
+    steps: list[dict[str, Any]] = load(SIGN_IN)["runs"]["steps"]
+    return steps
+
+
+def step_by_id(step_id: str) -> dict[str, Any]:
+    [found] = [s for s in sign_in_steps() if s.get("id") == step_id]
+    return found
+
+
+def step_using(prefix: str) -> dict[str, Any]:
+    [found] = [s for s in sign_in_steps() if str(s.get("uses", "")).startswith(prefix)]
+    return found
+
+
+def step_running(fragment: str) -> dict[str, Any]:
+    [found] = [s for s in sign_in_steps() if fragment in s.get("run", "")]
+    return found
+
+
+def jobs() -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (path.name, name, job)
+        for path in sorted(WORKFLOWS.glob("*.yml"))
+        for name, job in load(path)["jobs"].items()
+    ]
+
+
+# --- running the action's shell steps ---------------------------------------------------
+
+EXPRESSION = re.compile(r"^\$\{\{ (inputs|steps\.cloud\.outputs)\.([a-z-]+) \}\}$")
+
+
+def read_pairs(path: Path) -> dict[str, str]:
+    pairs = {}
+    for line in path.read_text().splitlines():
+        key, _, value = line.partition("=")
+        pairs[key] = value
+    return pairs
+
+
+class Runner:
+    """Runs composite-action `run:` steps as GitHub does (bash -eo pipefail, env from the
+    step's `env:` with `inputs.*` and `steps.cloud.outputs.*` substituted), in a scratch
+    checkout whose `az` and `kubelogin` only record their arguments."""
+
+    def __init__(self, tmp: Path, inputs: dict[str, str]) -> None:
+        self.tmp = tmp
+        self.inputs = inputs
+        self.outputs: dict[str, str] = {}
+        self.github_output: dict[str, str] = {}
+        self.github_env: dict[str, str] = {}
+        self.calls = tmp / "calls"
+        self.bin = tmp / "bin"
+        self.bin.mkdir()
+        (tmp / "stacks").mkdir()
+        for tool in ("az", "kubelogin"):
+            script = self.bin / tool
+            script.write_text(
+                f'#!/bin/sh\necho "{tool} $*" >> "{self.calls}"\n'
+                'case "$*" in *get-access-token*) echo "2030-01-01 00:00:00.000000";; esac\n'
+            )
+            script.chmod(0o755)
+
+    def value(self, template: Any) -> str:
+        match = EXPRESSION.match(str(template))
+        assert match, f"unexpected expression in a step's env: {template}"
+        scope, name = match.groups()
+        return (self.inputs if scope == "inputs" else self.outputs)[name]
+
+    def run(self, step: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+        assert step["shell"] == "bash"
+        github_output = self.tmp / "github_output"
+        github_env = self.tmp / "github_env"
+        for f in (github_output, github_env, self.calls):
+            f.write_text("")
+        env = {
+            "PATH": f"{self.bin}{os.pathsep}{os.environ['PATH']}",
+            "HOME": str(self.tmp),
+            "RUNNER_TEMP": str(self.tmp),
+            "GITHUB_OUTPUT": str(github_output),
+            "GITHUB_ENV": str(github_env),
+        }
+        env |= {k: self.value(v) for k, v in step.get("env", {}).items()}
+        result = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+            cwd=self.tmp,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        self.github_output = read_pairs(github_output)
+        self.github_env = read_pairs(github_env)
+        self.outputs |= self.github_output
+        return result
+
+    def recorded(self) -> list[str]:
+        return self.calls.read_text().splitlines()
+
+
+needs_yq = pytest.mark.skipif(
+    shutil.which("yq") is None, reason="yq (on GitHub's runners) is absent"
+)
+
+
+def stack_file(environment: str | None) -> str:
+    config = {"pomerium-azure-ad:authenticateServiceUrl": "https://authenticate.example.com"}
+    if environment is not None:
+        config["azuread:environment"] = environment
+    return yaml.safe_dump({"config": config})
+
+
+def runner(tmp_path: Path, environment: str | None, stack: str = "dev") -> Runner:
+    r = Runner(
+        tmp_path,
+        {
+            "stack": stack,
+            "client-id": "11111111-1111-1111-1111-111111111111",
+            "tenant-id": "22222222-2222-2222-2222-222222222222",
+            "aks-clusters": '{"dev": {"resourceGroup": "rg-dev", "name": "aks-dev"}}',
+        },
+    )
+    (tmp_path / "stacks" / "Pulumi.dev.yaml").write_text(stack_file(environment))
+    return r
+
+
+# --- A: one mapping, from the stack file ------------------------------------------------
+
+
+def test_the_expected_spellings_are_the_tools_own() -> None:
+    # The literals above against the tools' accepted values (guards the table itself).
+    for value, expected in EXPECTED.items():
+        assert value is None or value in AZUREAD_ENVIRONMENTS
+        assert expected["azure-login-environment"].lower() in AZURE_LOGIN_ENVIRONMENTS
+        assert expected["arm-environment"] in AZUREAD_ENVIRONMENTS
+        assert expected["authority-host"].endswith("/"), "kubelogin wants the trailing slash"
+
+
+@needs_yq
+@pytest.mark.parametrize("environment", PROJECT_VALUES, ids=lambda v: v or "absent")
+def test_every_cloud_the_project_accepts_maps_to_each_tools_spelling(
+    tmp_path: Path, environment: str | None
+) -> None:
+    r = runner(tmp_path, environment)
+    result = r.run(step_by_id("cloud"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    expected = EXPECTED[environment]
+    assert r.github_output == expected
+    # Exported for the azuread provider (ARM_ENVIRONMENT), the Blob backend (gocloud.dev's
+    # AZURE_STORAGE_DOMAIN) and Azure SDK credentials (AZURE_AUTHORITY_HOST), nothing else.
+    assert r.github_env == {
+        "ARM_ENVIRONMENT": expected["arm-environment"],
+        "AZURE_STORAGE_DOMAIN": expected["storage-domain"],
+        "AZURE_AUTHORITY_HOST": expected["authority-host"],
+    }
+
+
+@needs_yq
+@pytest.mark.parametrize(
+    "environment",
+    ["germany", "USGovernment", "usgov", "china\nEVIL=1", "AzureCloud", " china"],
+    ids=["germany", "case", "unknown", "newline", "cli-name", "space"],
+)
+def test_a_cloud_outside_the_allow_list_stops_the_job_and_writes_nothing(
+    tmp_path: Path, environment: str
+) -> None:
+    r = runner(tmp_path, environment)
+    result = r.run(step_by_id("cloud"))
+    assert result.returncode != 0
+    assert "::error" in result.stdout and "azuread:environment" in result.stdout
+    assert "EVIL" not in result.stdout, "the untrusted value is never echoed"
+    assert r.github_env == {} and r.github_output == {}
+
+
+@needs_yq
+@pytest.mark.parametrize("stack", ["staging", "../dev", "dev x"])
+def test_a_missing_or_odd_stack_file_stops_the_job(tmp_path: Path, stack: str) -> None:
+    r = runner(tmp_path, "china", stack=stack)
+    result = r.run(step_by_id("cloud"))
+    assert result.returncode != 0 and "::error" in result.stdout
+    assert r.github_env == {} and r.github_output == {}
+
+
+@needs_yq
+def test_the_repositorys_own_stacks_resolve(tmp_path: Path) -> None:
+    stacks = sorted(
+        p.name.removeprefix("Pulumi.").removesuffix(".yaml")
+        for p in (ROOT / "stacks").glob("Pulumi.*.yaml")
+    )
+    assert stacks
+    for stack in stacks:
+        run_dir = tmp_path / stack
+        run_dir.mkdir()
+        r = Runner(run_dir, {"stack": stack})
+        shutil.copy(ROOT / "stacks" / f"Pulumi.{stack}.yaml", run_dir / "stacks")
+        result = r.run(step_by_id("cloud"))
+        assert result.returncode == 0, result.stdout + result.stderr
+        value = (yaml.safe_load((ROOT / "stacks" / f"Pulumi.{stack}.yaml").read_text())) or {}
+        assert r.github_output == EXPECTED[(value.get("config") or {}).get("azuread:environment")]
+
+
+def test_azure_login_gets_its_environment_from_the_mapping() -> None:
+    steps = sign_in_steps()
+    login = step_using("azure/login@")
+    assert login["with"]["environment"] == "${{ steps.cloud.outputs.azure-login-environment }}"
+    # The mapping runs first; azure/login's `az cloud set` switches the CLI before
+    # `az aks get-credentials`.
+    assert steps.index(step_by_id("cloud")) < steps.index(login)
+    assert steps.index(login) < steps.index(step_running("az aks get-credentials"))
+
+
+def test_the_cloud_is_spelled_out_in_one_place_only() -> None:
+    cloud_run = step_by_id("cloud")["run"]
+    for literal in CLOUD_LITERALS:
+        assert literal in cloud_run, literal
+    others = [s for s in sign_in_steps() if s.get("id") != "cloud"]
+    texts = [("action.yml", yaml.safe_dump(others))]
+    texts += [(p.name, yaml.safe_dump(load(p))) for p in sorted(WORKFLOWS.glob("*.yml"))]
+    for name, body in texts:
+        for literal in [*CLOUD_LITERALS, "ARM_ENVIRONMENT", "AZURE_STORAGE_DOMAIN"]:
+            assert literal not in body, f"{name} spells out {literal} outside the mapping"
+        assert "az cloud set" not in body, f"{name}: azure/login sets the CLI's cloud"
+
+
+def test_the_mapping_writes_only_literals_to_github_env() -> None:
+    # zizmor's concern: GITHUB_ENV lines built from outside text. The mapping step writes
+    # only variables assigned from its case arms, after an allow-list match.
+    run = step_by_id("cloud")["run"]
+    env_block = run.split('>> "$GITHUB_OUTPUT"')[1]
+    written = re.findall(r'echo "([A-Z_]+)=\$(\w+)"', env_block)
+    assert {name for name, _ in written} == {
+        "ARM_ENVIRONMENT",
+        "AZURE_AUTHORITY_HOST",
+        "AZURE_STORAGE_DOMAIN",
+    }
+    assigned = set(re.findall(r"\b(\w+)=(?:https://|[A-Za-z])", run.split("case ")[1]))
+    assert {var for _, var in written} <= assigned
+    assert "$environment" not in env_block
+
+
+# --- B: tokens for the whole run --------------------------------------------------------
+
+
+def test_the_cluster_is_reached_with_a_fresh_github_token_each_time() -> None:
+    step = step_running("kubelogin convert-kubeconfig")
+    run = step["run"]
+    command = run[run.index("kubelogin convert-kubeconfig") :]
+    assert "--login workloadidentity" in command
+    # Identity and cloud in the kubeconfig itself, no token file: kubelogin then asks
+    # GitHub (ACTIONS_ID_TOKEN_REQUEST_*) for a new assertion each time.
+    for flag, variable in [
+        ("--client-id", "CLIENT_ID"),
+        ("--tenant-id", "TENANT_ID"),
+        ("--authority-host", "AUTHORITY_HOST"),
+    ]:
+        assert f'{flag} "${variable}"' in command
+    assert step["env"]["AUTHORITY_HOST"] == "${{ steps.cloud.outputs.authority-host }}"
+    assert step["env"]["CLIENT_ID"] == "${{ inputs.client-id }}"
+    assert "federated-token-file" not in run
+    for path in [SIGN_IN, *sorted(WORKFLOWS.glob("*.yml"))]:
+        body = path.read_text()
+        assert "azurecli" not in body.replace("`--login azurecli`", ""), path.name
+        assert "AZURE_FEDERATED_TOKEN_FILE" not in yaml.safe_dump(load(path)), path.name
+
+
+def test_kubelogin_is_pinned_to_a_version_with_github_oidc() -> None:
+    version = step_using("azure/use-kubelogin@")["with"]["kubelogin-version"]
+    match = re.fullmatch(r"v(\d+)\.(\d+)\.(\d+)", version)
+    assert match, version
+    # 0.2.0: workloadidentity prefers GitHub's token request over any token file.
+    assert tuple(int(n) for n in match.groups()) >= (0, 2, 0)
+
+
+def test_the_state_and_key_vault_tokens_are_fetched_right_after_sign_in() -> None:
+    steps = sign_in_steps()
+    login = step_using("azure/login@")
+    prefetch = steps[steps.index(login) + 1]
+    assert "az account get-access-token" in prefetch["run"]
+    assert STORAGE_SCOPE in prefetch["run"]
+    assert prefetch["env"] == {
+        "KEY_VAULT_RESOURCE": "${{ steps.cloud.outputs.key-vault-resource }}"
+    }
+    assert '"$KEY_VAULT_RESOURCE/.default"' in prefetch["run"]
+    assert "if" not in prefetch, "always, whatever the backend"
+
+
+@needs_yq
+@pytest.mark.parametrize("environment", PROJECT_VALUES, ids=lambda v: v or "absent")
+def test_each_cloud_fetches_its_own_tokens_and_kubeconfig(
+    tmp_path: Path, environment: str | None
+) -> None:
+    if shutil.which("jq") is None:
+        pytest.skip("jq (on GitHub's runners) is absent")
+    r = runner(tmp_path, environment)
+    assert r.run(step_by_id("cloud")).returncode == 0
+    steps = sign_in_steps()
+    prefetch = steps[steps.index(step_using("azure/login@")) + 1]
+    result = r.run(prefetch)
+    assert result.returncode == 0, result.stdout + result.stderr
+    vault = EXPECTED[environment]["key-vault-resource"]
+    assert r.recorded() == [
+        f"az account get-access-token --scope {STORAGE_SCOPE} --query expiresOn --output tsv",
+        f"az account get-access-token --scope {vault}/.default --query expiresOn --output tsv",
+    ]
+    assert "eyJ" not in result.stdout
+    result = r.run(step_running("kubelogin convert-kubeconfig"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    kubeconfig = f"{tmp_path}/kubeconfig"
+    assert r.recorded() == [
+        "az aks get-credentials --resource-group rg-dev --name aks-dev"
+        f" --file {kubeconfig} --overwrite-existing",
+        f"kubelogin convert-kubeconfig --login workloadidentity --kubeconfig {kubeconfig}"
+        " --client-id 11111111-1111-1111-1111-111111111111"
+        " --tenant-id 22222222-2222-2222-2222-222222222222"
+        f" --authority-host {EXPECTED[environment]['authority-host']}",
+    ]
+    assert r.github_env == {"KUBECONFIG": kubeconfig}
+
+
+def test_every_job_that_runs_pulumi_after_sign_in_can_get_tokens_on_demand() -> None:
+    # kubelogin (workloadidentity) and the azuread provider (ARM_USE_OIDC) request GitHub
+    # tokens while Pulumi runs, so the job keeps `id-token: write`, and nothing in the job
+    # points them at a token file or another login method.
+    found = 0
+    for name, job_name, job in jobs():
+        steps = job.get("steps", [])
+        sign_ins = [i for i, s in enumerate(steps) if s.get("uses") == SIGN_IN_REF]
+        pulumi = [
+            i
+            for i, s in enumerate(steps)
+            if str(s.get("uses", "")).startswith("pulumi/actions@")
+            or re.search(r"(^|\s)pulumi ", s.get("run", ""))
+        ]
+        if not pulumi:
+            continue
+        found += 1
+        assert len(sign_ins) == 1, f"{name}:{job_name} runs pulumi without the sign-in"
+        assert sign_ins[0] < min(pulumi), f"{name}:{job_name} runs pulumi before signing in"
+        assert job["permissions"].get("id-token") == "write", f"{name}:{job_name}"
+        job_env = yaml.safe_dump([job.get("env", {}), *[s.get("env", {}) for s in steps]])
+        for variable in (
+            "ACTIONS_ID_TOKEN_REQUEST",
+            "AZURE_FEDERATED_TOKEN_FILE",
+            "AAD_LOGIN_METHOD",
+            "KUBECONFIG",
+            "ARM_USE_OIDC",
+        ):
+            assert variable not in job_env, f"{name}:{job_name} overrides {variable}"
+    assert found >= 3  # preview, deploy, rotation
+    assert "ARM_USE_OIDC=true" in step_running("ARM_USE_OIDC")["run"]
