@@ -130,6 +130,39 @@ def test_a_deploy_with_nothing_due_has_no_steps() -> None:
     assert up(state, config, T0 + timedelta(days=6)).changes == []
 
 
+def test_a_deploy_that_fails_mid_rotation_leaves_the_secret_valid_and_the_next_one_finishes() -> (
+    None
+):
+    """The cluster is down on rotation day: the new credential exists, the Secret
+    keeps the one it held, and the replaced credential is deleted only at the end
+    of the next deploy, after the Secret has moved."""
+    config = FIXTURES["basic"]
+    state = first_deploy(config)
+    day = NEXT_30_DAY_PERIOD + timedelta(hours=1)
+
+    failed = up(state, config, day, world=World(unreachable={SECRET}))
+    assert failed.errors and not failed.ops("update", SECRET)
+    assert [o.action for o in failed.operations] == ["create"]
+    assert len(failed.state.pending_delete) == 1
+    assert problems(state, failed)[1:] == []  # only the failure itself
+
+    after = up(failed.state, config, day + timedelta(hours=1))
+    assert after.ok, after.errors
+    actions = [(o.action, o.resource.type) for o in after.operations]
+    assert actions == [("update", SECRET), ("delete", PASSWORD)]
+    assert problems(failed.state, after) == []
+
+
+def test_every_type_the_program_declares_has_its_facts() -> None:
+    """A new resource type needs its row in facts.py (read in its provider's source)."""
+    modeled = {*facts.TYPES, SECRET, facts.KUBERNETES_PROVIDER}
+    declared = set()
+    for name, config in FIXTURES.items():
+        program, _ = run({**config, f"{PROJECT}:grantAdminConsent": name != "adoption"}, T0)
+        declared |= {r.type for r in program.registrations if r.custom}
+    assert declared == modeled
+
+
 # --- moving today's Secret to the component's own provider ---------------------------
 
 

@@ -106,6 +106,8 @@ class World:
     """Import id -> the live object's inputs, for everything that can be adopted."""
     admin_consent_granted: bool = False
     """A tenant-wide grant for the app already exists (someone clicked the portal's button)."""
+    unreachable: set[str] = field(default_factory=set)
+    """Types whose create, update and delete fail in `up` (a cluster or API that is down)."""
 
 
 @dataclass(frozen=True)
@@ -290,6 +292,8 @@ class _Deploy:
         if op == "replace":
             self.replace(old, new, reasons, dbr)
             return
+        if op == "update":
+            self.reach(new)
         self.steps.append(Step(op, new.urn, new.type, reasons=reasons))
         if op == "update":
             self.operations.append(Operation("update", new))
@@ -301,7 +305,12 @@ class _Deploy:
             if urn and urn in self.untargeted_creates:
                 self.fail(facts.UNTARGETED.format(urn=new.urn, dep=urn))
 
+    def reach(self, resource: Resource) -> None:
+        if resource.type in self.world.unreachable and not self.preview:
+            self.fail(f"{resource.urn}: unreachable")
+
     def create_or_import(self, new: Resource) -> None:
+        self.reach(new)
         if new.import_id:
             self.import_(new)
             return
@@ -342,6 +351,7 @@ class _Deploy:
             self.fail(facts.PROTECTED_REPLACE.format(urn=new.urn))
         if new.import_id:
             self.fail(facts.IMPORTED_REPLACE, preview_warning=True)
+        self.reach(new)
         self.steps.append(Step("replace", new.urn, new.type, dbr, reasons))
         if dbr:
             self.operations += [Operation("delete", old), Operation("create", new)]
