@@ -9,10 +9,15 @@ from components.settings import OPTIONS, PROJECT, ConfigError, args_from_config
 
 config = pulumi.Config(PROJECT)
 raw = {option.key: value for option in OPTIONS if (value := config.get(option.key)) is not None}
-# The cloud is the azuread provider's own setting, with the same fallback it uses.
-environment = pulumi.Config("azuread").get("environment") or os.environ.get("ARM_ENVIRONMENT")
+# The cloud and the tenant are the azuread provider's own settings, with the
+# fallbacks it uses.
+azuread = pulumi.Config("azuread")
+environment = azuread.get("environment") or os.environ.get("ARM_ENVIRONMENT")
+tenant_id = azuread.get("tenantId") or os.environ.get("ARM_TENANT_ID")
 try:
-    args = args_from_config(raw, environment=environment, stack=pulumi.get_stack())
+    args = args_from_config(
+        raw, environment=environment, tenant_id=tenant_id, stack=pulumi.get_stack()
+    )
 except ConfigError as error:
     raise pulumi.RunError(str(error)) from None
 

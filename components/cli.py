@@ -85,13 +85,20 @@ def parser() -> argparse.ArgumentParser:
         help="plan as if deploying at DATE (ISO 8601, UTC unless given), e.g. to see "
         "rotation; affects this command only, never a deploy",
     )
+    plan.add_argument(
+        "--policy-pack-config",
+        type=Path,
+        metavar="FILE",
+        help="the policy pack's settings, the JSON file the pipeline passes to "
+        "`pulumi preview --policy-pack-config` (default: the pack's defaults)",
+    )
     plan.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help=argparse.SUPPRESS)
     return root
 
 
 def run_plan(args: argparse.Namespace) -> int:
     from . import offline
-    from .plan import manifests, redact, runner, text
+    from .plan import manifests, policies, redact, runner, text
 
     project_dir: Path = args.project_dir
     known = offline.stack_names(project_dir)
@@ -104,9 +111,17 @@ def run_plan(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        print(f"pomerium-azure-ad plan: --out {args.out} is a file, not a folder", file=sys.stderr)
+        return 2
+    try:
+        pack_config = policies.read_pack_config(args.policy_pack_config)
+    except policies.PackConfigError as error:
+        print(f"pomerium-azure-ad plan: --policy-pack-config {error}", file=sys.stderr)
+        return 2
     # The real clock unless --at: the override lives only in this process.
     now = args.at or clock.current().now()
-    results = runner.plan_stacks(stacks, now=now, project_dir=project_dir)
+    results = runner.plan_stacks(stacks, now=now, project_dir=project_dir, pack_config=pack_config)
 
     files: dict[str, list[str]] = {}
     if args.out:
@@ -124,14 +139,10 @@ def run_plan(args: argparse.Namespace) -> int:
             except manifests.ManifestError as error:
                 result.errors.append(str(error))
                 continue
-            folder = args.out / result.stack
-            folder.mkdir(parents=True, exist_ok=True)
-            for item in rendered:
-                path = folder / item.filename
-                path.write_text(
-                    redact.check(manifests.to_yaml(item, result.plan.placeholders), result.secrets)
-                )
-                files.setdefault(result.stack, []).append(str(path))
+            try:
+                files[result.stack] = _write(args.out / result.stack, rendered, result)
+            except OSError as error:
+                result.errors.append(f"--out: cannot write {error.filename}: {error.strerror}")
 
     secrets = set().union(*(r.secrets for r in results))
     if args.json:
@@ -143,6 +154,7 @@ def run_plan(args: argparse.Namespace) -> int:
                     "stack": r.stack,
                     "ok": r.ok,
                     "errors": r.errors,
+                    "problems": r.problems,
                     "warnings": r.warnings,
                     "plan": asdict(r.plan) if r.plan else None,
                     "files": files.get(r.stack, []),
@@ -155,6 +167,19 @@ def run_plan(args: argparse.Namespace) -> int:
         output = text.render(results, files=files)
     sys.stdout.write(redact.check(output, secrets))
     return 0 if all(r.ok for r in results) else 1
+
+
+def _write(folder: Path, rendered: list, result: object) -> list[str]:
+    from .plan import manifests, redact
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for item in rendered:
+        path = folder / item.filename
+        text = manifests.to_yaml(item, result.plan.placeholders)  # type: ignore[attr-defined]
+        path.write_text(redact.check(text, result.secrets))  # type: ignore[attr-defined]
+        written.append(str(path))
+    return written
 
 
 def main(argv: list[str] | None = None) -> int:

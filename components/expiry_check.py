@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 
 from . import clock, rotation
 from .settings import PROJECT
@@ -104,11 +105,11 @@ def parse_expiry(text: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-def stack_rotation_days(stack: str) -> int:
+def stack_rotation_days(stack: str, project_dir: Path | None = None) -> int:
     """clientSecretRotationDays of a stack file, with Pulumi.yaml's default."""
-    from .offline import stack_config  # imports pulumi: only when reading a stack file
+    from .offline import PROJECT_DIR, stack_config  # imports pulumi: only when reading one
 
-    return int(stack_config(stack)[ROTATION_DAYS_KEY])
+    return int(stack_config(stack, project_dir or PROJECT_DIR)[ROTATION_DAYS_KEY])
 
 
 def main(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> int:
@@ -120,10 +121,11 @@ def main(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> i
     parser.add_argument(
         "--expires-at", required=True, help="the stack's client_secret_expires_at output"
     )
+    parser.add_argument("--project-dir", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
         expires_at = parse_expiry(args.expires_at)
-        days = stack_rotation_days(args.stack)
+        days = stack_rotation_days(args.stack, args.project_dir)
     except ValueError as error:
         print(f"::error title=Client secret expiry check::stack {args.stack}: {error}")
         return 2

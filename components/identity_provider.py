@@ -189,6 +189,12 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
                 resource_object_id=service_principal.object_id,
                 opts=pulumi.ResourceOptions(parent=self),
             )
+        if self.settings.allowed_groups and not self.settings.assignment_required:
+            pulumi.log.info(
+                "assignment is required: allowedGroups is set, so only users assigned to the "
+                "application (through those groups) can sign in",
+                resource=self,
+            )
         if self.settings.multi_tenant and not self.settings.app_role_assignment_required:
             pulumi.log.warn(
                 "signInAudience is AzureADMultipleOrgs and no assignment is required: users of "

@@ -24,12 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-import yaml
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.sync_await import _sync_await
 
-from . import clock
+from . import cli_config, clock
 from .rotation import format_graph_date
 from .settings import PROJECT
 
@@ -48,29 +47,20 @@ def placeholder_id(*parts: str) -> str:
 # --- the stack's config, as the CLI hands it to the program -------------------
 
 
-class StackConfigError(ValueError):
-    """The CLI would refuse this stack file before running the program."""
+# The CLI would refuse the stack file before running the program.
+StackConfigError = cli_config.StackFileError
 
 
-def _as_config_string(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | dict):
-        return json.dumps(value)
-    return str(value)
+def read_project(project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
+    project = cli_config.read_yaml(project_dir / "Pulumi.yaml")
+    if not isinstance(project, dict) or "name" not in project:
+        raise StackConfigError(project_dir / "Pulumi.yaml", ["is not a Pulumi project file"])
+    return project
 
 
-def _type_ok(declared: str, value: Any) -> bool:
-    match declared:
-        case "string":
-            return isinstance(value, str)
-        case "boolean":
-            return isinstance(value, bool)
-        case "integer":
-            return isinstance(value, int) and not isinstance(value, bool)
-        case "array":
-            return isinstance(value, list)
-    return True
+def stack_file(stack: str, project_dir: Path = PROJECT_DIR) -> Path:
+    project = read_project(project_dir)
+    return project_dir / project.get("stackConfigDir", ".") / f"Pulumi.{stack}.yaml"
 
 
 def stack_config(
@@ -80,52 +70,23 @@ def stack_config(
     overrides: Mapping[str, Any] | None = None,
     read_stack_file: bool = True,
 ) -> dict[str, str]:
-    """Full config keys ("ns:key") to strings, as the program would see them
-    (`read_stack_file=False`: the overrides are the whole stack file).
-    StackConfigError lists what the CLI would reject: undeclared or mistyped
-    values of the project's namespace and required keys left unset."""
-    project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
-    name = project["name"]
-    declared: dict[str, dict[str, Any]] = project.get("config", {})
-    stack_dir = project_dir / project.get("stackConfigDir", ".")
-    stack_file = stack_dir / f"Pulumi.{stack}.yaml"
+    """Full config keys ("ns:key") to strings, as the CLI hands them to the
+    program (cli_config.py); `read_stack_file=False`: the overrides are the whole
+    stack file. StackConfigError names the file and every key the CLI refuses."""
+    project = read_project(project_dir)
+    path = stack_file(stack, project_dir)
     values: dict[str, Any] = {}
-    if read_stack_file and stack_file.exists():
-        values.update((yaml.safe_load(stack_file.read_text()) or {}).get("config") or {})
+    if read_stack_file and path.exists():
+        values.update(cli_config.read_stack_config(path))
     values.update(overrides or {})
-
-    problems: list[str] = []
-    config: dict[str, str] = {}
-    for full_key, value in values.items():
-        namespace, _, key = full_key.partition(":")
-        if not key:
-            namespace, key = name, full_key
-        if namespace == name:
-            spec = declared.get(key)
-            if spec is not None and not _type_ok(spec.get("type", "string"), value):
-                problems.append(
-                    f"{name}:{key}: Pulumi.yaml declares type {spec['type']}; got {value!r}"
-                )
-                continue
-        config[f"{namespace}:{key}"] = _as_config_string(value)
-    for key, spec in declared.items():
-        full_key = f"{name}:{key}"
-        if full_key in config or any(p.startswith(full_key + ":") for p in problems):
-            continue
-        if "default" in spec:
-            config[full_key] = _as_config_string(spec["default"])
-        else:
-            problems.append(f"{full_key}: required by Pulumi.yaml and not set in the stack")
-    if problems:
-        raise StackConfigError(
-            f'Stack "{stack}" does not match Pulumi.yaml:\n'
-            + "\n".join(f"  - {p}" for p in problems)
-        )
-    return config
+    result = cli_config.apply_project_config(project, stack, values)
+    if result.problems:
+        raise StackConfigError(path, result.problems)
+    return result.values
 
 
 def stack_names(project_dir: Path = PROJECT_DIR) -> list[str]:
-    project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
+    project = read_project(project_dir)
     stack_dir = project_dir / project.get("stackConfigDir", ".")
     return sorted(
         p.name.removeprefix("Pulumi.").removesuffix(".yaml")

@@ -22,8 +22,17 @@ from .graph import DEFAULT_GRAPH_SCOPES, DELEGATED_SCOPE_IDS
 PROJECT = "pomerium-azure-ad"
 CALLBACK_PATH = "/oauth2/callback"
 ENVIRONMENT_KEY = "azuread:environment"
+TENANT_KEY = "azuread:tenantId"
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+# A placeholder, never a directory object's id.
+NIL_GUID = "00000000-0000-0000-0000-000000000000"
+
+
+def _object_id(value: Any) -> bool:
+    return isinstance(value, str) and bool(_GUID.match(value)) and value != NIL_GUID
+
+
 # Permission grant ids are base64url text, e.g. "aaBBcDDeFG6h5JKLMN2PQrrssTTUUvWWxxxxxyyyzzz".
 _GRANT_ID = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 _DNS_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
@@ -95,7 +104,14 @@ OPTIONS: tuple[Option, ...] = (
         f"a non-empty list of distinct values from {_CLAIMS}, with None only alone",
     ),
     Option("grantAdminConsent", "grant_admin_consent", "boolean", False, "true or false"),
-    Option("owners", "owners", "array", [], "a list of distinct object ids (GUIDs)"),
+    Option(
+        "owners",
+        "owners",
+        "array",
+        [],
+        "a list of distinct object ids (GUIDs, not the nil GUID) of users or service "
+        "principals: groups cannot own applications",
+    ),
     Option("includeDeployerAsOwner", "include_deployer_as_owner", "boolean", True, "true or false"),
     Option(
         "deployerObjectId",
@@ -136,7 +152,7 @@ OPTIONS: tuple[Option, ...] = (
         "allowed_groups",
         "array",
         [],
-        "a list of distinct group object ids (GUIDs)",
+        "a list of distinct group object ids (GUIDs, not the nil GUID)",
     ),
     Option(
         "adoptApplicationObjectId",
@@ -371,17 +387,17 @@ def validate(
     owners = get(o["owners"])
     if not (
         _distinct_strings(owners)
-        and all(_GUID.match(x) for x in owners)
+        and all(_object_id(x) for x in owners)
         and len({x.lower() for x in owners}) == len(owners)
     ):
         bad(o["owners"], owners)
 
     groups = get(o["allowedGroups"])
-    if not (_distinct_strings(groups) and all(_GUID.match(x) for x in groups)):
+    if not (_distinct_strings(groups) and all(_object_id(x) for x in groups)):
         bad(o["allowedGroups"], groups)
 
     deployer = get(o["deployerObjectId"])
-    if not (isinstance(deployer, str) and (deployer == "" or _GUID.match(deployer))):
+    if not (deployer == "" or _object_id(deployer)):
         bad(o["deployerObjectId"], deployer)
         deployer = ""
 
@@ -395,7 +411,7 @@ def validate(
     adopted: dict[str, str] = {}
     for key in ("adoptApplicationObjectId", "adoptServicePrincipalObjectId"):
         value = get(o[key])
-        if not (isinstance(value, str) and (value == "" or _GUID.match(value))):
+        if not (value == "" or _object_id(value)):
             bad(o[key], value)
             value = ""
         adopted[key] = value.lower()
@@ -528,11 +544,28 @@ def _decode(option: Option, raw: str) -> tuple[bool, Any]:
 
 
 def args_from_config(
-    raw: Mapping[str, str], *, environment: str | None, stack: str
+    raw: Mapping[str, str],
+    *,
+    environment: str | None,
+    stack: str,
+    tenant_id: str | None = None,
 ) -> PomeriumIdentityProviderArgs:
     """The component's arguments from the stack's config strings (keys without
-    the namespace), validated: ConfigError names every wrong key."""
+    the namespace), validated: ConfigError names every wrong key. `tenant_id`:
+    the azuread provider's `tenantId` setting, if the stack pins one."""
     problems: list[Problem] = []
+    if tenant_id and not _GUID.match(tenant_id):
+        # The provider URL names the tenant, and Pomerium requires the discovery
+        # document's issuer to equal it: Entra ID's issuer names the tenant's GUID.
+        problems.append(
+            Problem(
+                TENANT_KEY,
+                "the directory (tenant) id, a GUID: the provider URL must equal the issuer "
+                "Entra ID names, which uses the GUID, not a domain such as "
+                "corp.onmicrosoft.com (az account show --query tenantId -o tsv)",
+                tenant_id,
+            )
+        )
     values: dict[str, Any] = {}
     for option in OPTIONS:
         text = raw.get(option.key)
@@ -552,7 +585,7 @@ def args_from_config(
         # in the order of the table.
         problems += error.problems
     if problems:
-        order = [_config_name(o.key) for o in (*OPTIONS, ENVIRONMENT_OPTION)]
+        order = [TENANT_KEY, *(_config_name(o.key) for o in (*OPTIONS, ENVIRONMENT_OPTION))]
         problems.sort(key=lambda p: order.index(p.key) if p.key in order else len(order))
         raise ConfigError(problems, context=context)
     return values  # type: ignore[return-value]

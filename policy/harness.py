@@ -15,6 +15,7 @@ from typing import Any
 
 from google.protobuf import json_format, struct_pb2
 from pulumi_policy import (
+    EnforcementLevel,
     Policy,
     PolicyCustomTimeouts,
     PolicyProviderResource,
@@ -122,3 +123,95 @@ def check(policy: Policy, args: ResourceValidationArgs | StackValidationArgs) ->
     except UnknownValueError as error:
         outcome.not_checked = error.message
     return outcome
+
+
+# --- a whole program run, as the engine would feed the pack ---------------------
+
+ROOT_TYPE = "pulumi:pulumi:Stack"
+
+
+@dataclass
+class Finding:
+    policy: str
+    enforcement: EnforcementLevel
+    resource: str
+    """The resource's name, or "" for a stack policy."""
+    message: str
+
+
+def child_urn(parent: str, resource_type: str, name: str) -> str:
+    """The URN the engine gives a child of `parent` (the root stack's type is
+    not part of a type chain)."""
+    prefix, project, chain, _ = parent.split("::")
+    types = [t for t in chain.split("$") if t != ROOT_TYPE]
+    return "::".join([prefix, project, "$".join([*types, resource_type]), name])
+
+
+def _provider(
+    registration: Any, by_urn: Mapping[str, Any], stack_config: Mapping[str, str]
+) -> PolicyProviderResource:
+    """The resource's provider as the engine describes it: an explicit
+    provider's inputs, or a default provider's settings from the stack's config."""
+    if registration.provider:
+        urn = registration.provider.rsplit("::", 1)[0]
+        provider = by_urn.get(urn)
+        props = dict(provider.inputs) if provider else {}
+        return PolicyProviderResource(provider.type if provider else "", props, urn, urn)
+    package = registration.type.split(":", 1)[0]
+    props = {k.split(":", 1)[1]: v for k, v in stack_config.items() if k.startswith(f"{package}:")}
+    return PolicyProviderResource(f"pulumi:providers:{package}", props, "", f"default_{package}")
+
+
+def evaluate(
+    registrations: Sequence[Any],
+    *,
+    policies: Sequence[Policy],
+    config: Mapping[str, Any] | None = None,
+    stack_config: Mapping[str, str] | None = None,
+) -> list[Finding]:
+    """Every violation of every policy for a program run's registrations
+    (components.offline.Registration), with `config` keyed by policy name."""
+    config, stack_config = config or {}, stack_config or {}
+    by_urn = {r.urn: r for r in registrations}
+    findings: list[Finding] = []
+    resources: list[PolicyResource] = []
+
+    def report(policy: Policy, resource: str, outcome: Outcome) -> None:
+        level = policy.enforcement_level or EnforcementLevel.ADVISORY
+        findings.extend(Finding(policy.name, level, resource, m) for m in outcome.violations)
+
+    for registration in registrations:
+        urn = child_urn(registration.parent, registration.type, registration.name)
+        provider = _provider(registration, by_urn, stack_config)
+        for policy in policies:
+            if isinstance(policy, ResourceValidationPolicy):
+                args = resource_args(
+                    registration.type,
+                    registration.inputs,
+                    name=registration.name,
+                    resource_urn=urn,
+                    protect=registration.protect,
+                    config=config.get(policy.name),
+                    provider=provider,
+                )
+                report(policy, registration.name, check(policy, args))
+        resources.append(
+            stack_resource(
+                registration.type,
+                # The mocks' state may hold a new secret's value as an Output.
+                {k: v for k, v in registration.state.items() if _plain(v)},
+                name=registration.name,
+                resource_urn=urn,
+                protect=registration.protect,
+            )
+        )
+    for policy in policies:
+        if isinstance(policy, StackValidationPolicy):
+            report(
+                policy, "", check(policy, StackValidationArgs(resources, config.get(policy.name)))
+            )
+    return findings
+
+
+def _plain(value: Any) -> bool:
+    return type(value).__name__ != "Output"

@@ -10,8 +10,9 @@ import pytest
 
 from components import adoption, offline
 from components.graph import DEFAULT_GRAPH_SCOPES, DELEGATED_SCOPE_IDS, GRAPH_APP_ID
-from components.offline import PlaceholderCloud, Registration, run_program
+from components.offline import PlaceholderCloud, Registration
 from components.settings import PROJECT, settings_from_args
+from tests.stacks import run_fixture
 
 APP = "0303f438-3c5c-4190-9854-08d3eb31bd9f"
 SP = "6ba7b810-9dad-11d1-80b4-00c04fd430c8"
@@ -75,7 +76,7 @@ def invoked(run: offline.ProgramRun) -> set[str]:
 
 
 def test_without_adopt_settings_nothing_is_imported_or_looked_up(now: datetime) -> None:
-    run = run_program("dev", now=now, cloud=cloud())
+    run = run_fixture("dev", now=now, cloud=cloud())
     assert imports(run) == {}
     assert not invoked(run) & LOOKUPS
     annotations = run.one("core/v1:Secret").inputs["metadata"].get("annotations")
@@ -83,7 +84,7 @@ def test_without_adopt_settings_nothing_is_imported_or_looked_up(now: datetime) 
 
 
 def test_adopt_imports_exactly_the_application_and_service_principal(now: datetime) -> None:
-    run = run_program("dev", now=now, cloud=cloud(), overrides=ADOPT)
+    run = run_fixture("dev", now=now, cloud=cloud(), overrides=ADOPT)
     assert imports(run) == {
         "pomerium-application": f"/applications/{APP}",
         # The importer validates /servicePrincipals/<id>; a bare id fails it.
@@ -96,7 +97,7 @@ def test_adopt_imports_exactly_the_application_and_service_principal(now: dateti
 
 def test_adopt_kubernetes_secret_takes_it_over_in_place(now: datetime) -> None:
     overrides = {f"{PROJECT}:adoptKubernetesSecret": True}
-    run = run_program("dev", now=now, cloud=cloud(), overrides=overrides)
+    run = run_fixture("dev", now=now, cloud=cloud(), overrides=overrides)
     secret = run.one("core/v1:Secret")
     assert secret.inputs["metadata"]["annotations"] == {"pulumi.com/patchForce": "true"}
     assert secret.inputs["metadata"]["name"] == "idp"
@@ -109,7 +110,7 @@ def adoption_warning(run: offline.ProgramRun) -> str:
 
 
 def test_matching_app_is_told_only_what_cannot_be_read(now: datetime) -> None:
-    run = run_program("dev", now=now, cloud=cloud(), overrides=ADOPT)
+    run = run_fixture("dev", now=now, cloud=cloud(), overrides=ADOPT)
     warning = adoption_warning(run)
     # The enterprise application's owners cannot be looked up before the deploy.
     assert warning.count("\n  - ") == 1
@@ -121,7 +122,7 @@ def test_matching_app_is_told_only_what_cannot_be_read(now: datetime) -> None:
 def test_differences_say_what_the_deploy_changes_and_how_to_keep_it(now: datetime) -> None:
     other = "99999999-9999-4999-8999-999999999999"
     changed = cloud(displayName="Pomerium", owners=[other])
-    warning = adoption_warning(run_program("dev", now=now, cloud=changed, overrides=ADOPT))
+    warning = adoption_warning(run_fixture("dev", now=now, cloud=changed, overrides=ADOPT))
     assert (
         "displayName: the application has 'Pomerium'; this deploy changes it to "
         "'Pomerium (dev)' (to keep it, set displayName to 'Pomerium')"
@@ -150,7 +151,7 @@ def test_invalid_adopt_ids_are_config_errors(
 ) -> None:
     record: list[Registration] = []
     with pytest.raises(pulumi.RunError) as caught:
-        run_program("dev", now=now, overrides=overrides, record=record)
+        run_fixture("dev", now=now, overrides=overrides, record=record)
     assert f"{PROJECT}:{named}: expected empty, or the object id (GUID)" in str(caught.value)
     assert record == []
 

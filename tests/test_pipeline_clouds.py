@@ -27,7 +27,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 SIGN_IN = ROOT / ".github" / "actions" / "azure-sign-in" / "action.yml"
-SIGN_IN_REF = "./.github/actions/azure-sign-in"
+# GitHub's self-repository form: this repository at the workflow's commit.
+SIGN_IN_REF = "$/.github/actions/azure-sign-in"
 
 # azure/login: the values it accepts, compared in lower case (LoginConfig.azureSupportedCloudName).
 AZURE_LOGIN_ENVIRONMENTS = {
@@ -132,7 +133,7 @@ def jobs() -> list[tuple[str, str, dict[str, Any]]]:
 
 # --- running the action's shell steps ---------------------------------------------------
 
-EXPRESSION = re.compile(r"^\$\{\{ (inputs|steps\.cloud\.outputs)\.([a-z-]+) \}\}$")
+EXPRESSION = re.compile(r"^\$\{\{ (inputs|steps\.(?:cloud|cluster)\.outputs)\.([a-z-]+) \}\}$")
 
 
 def read_pairs(path: Path) -> dict[str, str]:
@@ -152,6 +153,7 @@ class Runner:
         self.tmp = tmp
         self.inputs = inputs
         self.outputs: dict[str, str] = {}
+        self.step_outputs: dict[str, dict[str, str]] = {}
         self.github_output: dict[str, str] = {}
         self.github_env: dict[str, str] = {}
         self.calls = tmp / "calls"
@@ -170,7 +172,9 @@ class Runner:
         match = EXPRESSION.match(str(template))
         assert match, f"unexpected expression in a step's env: {template}"
         scope, name = match.groups()
-        return (self.inputs if scope == "inputs" else self.outputs)[name]
+        if scope == "inputs":
+            return self.inputs[name]
+        return self.step_outputs[scope.split(".")[1]][name]
 
     def run(self, step: dict[str, Any]) -> subprocess.CompletedProcess[str]:
         assert step["shell"] == "bash"
@@ -197,6 +201,8 @@ class Runner:
         self.github_output = read_pairs(github_output)
         self.github_env = read_pairs(github_env)
         self.outputs |= self.github_output
+        if "id" in step:
+            self.step_outputs[step["id"]] = self.github_output
         return result
 
     def recorded(self) -> list[str]:
@@ -222,11 +228,16 @@ def runner(tmp_path: Path, environment: str | None, stack: str = "dev") -> Runne
             "stack": stack,
             "client-id": "11111111-1111-1111-1111-111111111111",
             "tenant-id": "22222222-2222-2222-2222-222222222222",
-            "aks-clusters": '{"dev": {"resourceGroup": "rg-dev", "name": "aks-dev"}}',
         },
     )
     (tmp_path / "stacks" / "Pulumi.dev.yaml").write_text(stack_file(environment))
+    pipeline(tmp_path, "clusters:\n  dev: {resourceGroup: rg-dev, name: aks-dev}\n")
     return r
+
+
+def pipeline(root: Path, body: str) -> None:
+    (root / ".github").mkdir(exist_ok=True)
+    (root / ".github" / "pipeline.yml").write_text("promotion: [dev]\n" + body)
 
 
 # --- A: one mapping, from the stack file ------------------------------------------------
@@ -408,8 +419,10 @@ def test_each_cloud_fetches_its_own_tokens_and_kubeconfig(
         f"az account get-access-token --scope {vault}/.default --query expiresOn --output tsv",
     ]
     assert "eyJ" not in result.stdout
+    assert r.run(step_by_id("cluster")).returncode == 0
     result = r.run(step_running("kubelogin convert-kubeconfig"))
     assert result.returncode == 0, result.stdout + result.stderr
+    assert r.github_env == {}, "KUBECONFIG is exported by a step of its own"
     kubeconfig = f"{tmp_path}/kubeconfig"
     assert r.recorded() == [
         "az aks get-credentials --resource-group rg-dev --name aks-dev"
@@ -419,7 +432,111 @@ def test_each_cloud_fetches_its_own_tokens_and_kubeconfig(
         " --tenant-id 22222222-2222-2222-2222-222222222222"
         f" --authority-host {EXPECTED[environment]['authority-host']}",
     ]
+    assert r.run(step_running("KUBECONFIG=")).returncode == 0
     assert r.github_env == {"KUBECONFIG": kubeconfig}
+
+
+# --- C: the stack's cluster, from .github/pipeline.yml in the checkout -------------------
+
+
+CLUSTER_STEPS = ["Install kubelogin", "Kubeconfig for the stack's AKS cluster (Entra ID sign-in)"]
+
+
+def test_the_cluster_steps_run_only_for_a_stack_with_a_cluster() -> None:
+    steps = sign_in_steps()
+    cluster = step_by_id("cluster")
+    login = step_using("azure/login@")
+    assert steps.index(step_by_id("cloud")) < steps.index(cluster) < steps.index(login)
+    gated = [s for s in steps if s.get("if") == "steps.cluster.outputs.name != ''"]
+    assert [s["name"] for s in gated][:2] == CLUSTER_STEPS
+    assert any("KUBECONFIG=" in s.get("run", "") for s in gated)
+    kubeconfig = step_running("az aks get-credentials")
+    assert kubeconfig["env"]["RESOURCE_GROUP"] == "${{ steps.cluster.outputs.resource-group }}"
+    assert kubeconfig["env"]["CLUSTER_NAME"] == "${{ steps.cluster.outputs.name }}"
+    assert "inputs.aks-clusters" not in yaml.safe_dump(steps), "one place: .github/pipeline.yml"
+
+
+@needs_yq
+def test_the_cluster_comes_from_the_checked_out_pipeline_file(tmp_path: Path) -> None:
+    r = runner(tmp_path, None)
+    result = r.run(step_by_id("cluster"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert r.github_output == {"resource-group": "rg-dev", "name": "aks-dev"}
+    assert r.github_env == {}
+
+
+@needs_yq
+@pytest.mark.parametrize(
+    "body", ["clusters: {}\n", "", "clusters:\n"], ids=["empty", "absent", "null"]
+)
+def test_no_clusters_means_no_cluster_sign_in(tmp_path: Path, body: str) -> None:
+    r = runner(tmp_path, None)
+    pipeline(tmp_path, body)
+    result = r.run(step_by_id("cluster"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert r.github_output == {} and r.github_env == {}
+
+
+@needs_yq
+@pytest.mark.parametrize(
+    "body",
+    [
+        "clusters:\n  dev: {resourceGroup: rg-dev}\n",
+        "clusters:\n  dev: {resourceGroup: 'rg dev$(id)', name: aks-dev}\n",
+        'clusters:\n  dev: {resourceGroup: rg-dev, name: "aks-dev\\nEVIL=1"}\n',
+        "clusters:\n  dev: {resourceGroup: rg-dev, name: -aks}\n",
+    ],
+    ids=["no-name", "shell", "newline", "leading-dash"],
+)
+def test_a_missing_or_odd_cluster_stops_the_job(tmp_path: Path, body: str) -> None:
+    r = runner(tmp_path, None)
+    pipeline(tmp_path, body)
+    result = r.run(step_by_id("cluster"))
+    assert result.returncode != 0
+    assert "::error title=.github/pipeline.yml::clusters.dev" in result.stdout
+    assert "EVIL" not in result.stdout and "$(id)" not in result.stdout, "values are not echoed"
+    assert r.github_output == {}
+
+
+@needs_yq
+def test_a_stack_without_a_cluster_gets_none_and_a_warning(tmp_path: Path) -> None:
+    # A stack file added without a cluster entry: no AKS sign-in, and the run says so.
+    r = runner(tmp_path, None)
+    pipeline(tmp_path, "clusters:\n  staging: {resourceGroup: rg-staging, name: aks-staging}\n")
+    result = r.run(step_by_id("cluster"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "::warning title=.github/pipeline.yml::no clusters.dev" in result.stdout
+    assert r.github_output == {} and r.github_env == {}
+
+
+@needs_yq
+def test_a_checkout_without_the_pipeline_file_stops_the_job(tmp_path: Path) -> None:
+    # A rotation of a stack last deployed before .github/pipeline.yml existed.
+    r = runner(tmp_path, None)
+    (tmp_path / ".github" / "pipeline.yml").unlink()
+    result = r.run(step_by_id("cluster"))
+    assert result.returncode != 0 and "::error title=.github/pipeline.yml::" in result.stdout
+    assert r.github_output == {}
+
+
+@needs_yq
+def test_the_repositorys_own_clusters_resolve(tmp_path: Path) -> None:
+    config = yaml.safe_load((ROOT / ".github" / "pipeline.yml").read_text())
+    clusters = config.get("clusters") or {}
+    for stack in sorted(p.name.split(".")[1] for p in (ROOT / "stacks").glob("Pulumi.*.yaml")):
+        run_dir = tmp_path / stack
+        run_dir.mkdir()
+        r = Runner(run_dir, {"stack": stack})
+        (run_dir / ".github").mkdir()
+        shutil.copy(ROOT / ".github" / "pipeline.yml", run_dir / ".github")
+        result = r.run(step_by_id("cluster"))
+        assert result.returncode == 0, result.stdout + result.stderr
+        expected = clusters.get(stack)
+        assert r.github_output == (
+            {"resource-group": expected["resourceGroup"], "name": expected["name"]}
+            if expected
+            else {}
+        )
 
 
 def test_every_job_that_runs_pulumi_after_sign_in_can_get_tokens_on_demand() -> None:

@@ -78,7 +78,8 @@ def test_each_example_stack_is_planned_from_its_stack_file(
     assert entry["stack"] == stack and entry["ok"] and entry["errors"] == []
     settings = settings_of(stack)
     app = entry["plan"]["application"]
-    url = settings["authenticate_service_url"]
+    # A trailing slash is allowed in the setting; the reply URL has none.
+    url = settings["authenticate_service_url"].rstrip("/")
     assert app["reply_urls"] == [
         url + CALLBACK_PATH,
         *settings.get("additional_redirect_urls", []),
@@ -145,7 +146,7 @@ def test_invalid_stacks_report_a_deploys_messages_and_exit_non_zero(
         {
             "good": VALID,
             # Wrong types: the CLI stops before the program runs.
-            "mistyped": {**VALID, "protect": "yes", "clientSecretRotationDays": "30"},
+            "mistyped": {**VALID, "protect": "yes", "clientSecretRotationDays": "30 days"},
             # Right types, wrong values: the program stops.
             "wrong": {
                 "authenticateServiceUrl": "http://authenticate.example.com/path",
@@ -187,7 +188,10 @@ def test_only_the_named_stacks_are_planned(
     assert code == 0 and [entry["stack"] for entry in document["stacks"]] == ["good"]
     code, document = plan_json(capsys, "--project-dir", str(root), "--stack", "bad")
     assert code == 1
-    assert "authenticateServiceUrl: required by Pulumi.yaml" in document["stacks"][0]["errors"][0]
+    assert (
+        "missing configuration value 'pomerium-azure-ad:authenticateServiceUrl'"
+        in document["stacks"][0]["errors"][0]
+    )
 
 
 # --- --json ---------------------------------------------------------------------
@@ -213,7 +217,8 @@ def test_json_holds_the_whole_plan(capsys: pytest.CaptureFixture[str]) -> None:
         assert body["service_principal"]["client_id"] == body["application"]["client_id"]
         assert body["application"]["client_id"] == "<client-id>"
         assert "<client-id>" in body["placeholders"]
-        assert body["admin_consent"] is None
+        consent = settings_of(entry["stack"]).get("grant_admin_consent", False)
+        assert (body["admin_consent"] is not None) == consent
 
 
 def test_admin_consent_and_a_pinned_tenant(
@@ -451,8 +456,134 @@ def test_plan_shows_what_the_program_warns_about(
         {"open": {**VALID, "signInAudience": "AzureADMultipleOrgs"}, "closed": VALID},
     )
     code, document = plan_json(capsys, "--project-dir", str(root))
-    assert code == 0
     warnings = {s["stack"]: s["plan"]["warnings"] for s in document["stacks"]}
     assert warnings["closed"] == []
     (warning,) = warnings["open"]
     assert "users of any Entra ID tenant can sign in" in warning
+    # The mandatory policy pack refuses it too: one verdict.
+    assert code == 1
+
+
+# --- one verdict: the CLI's checks, the program's and the policy pack's -------------
+
+
+@pytest.mark.parametrize(
+    ("settings", "policy"),
+    [
+        ({"graphScopes": ["openid", "GroupMember.Read.All"]}, "graph-delegated-permissions-only"),
+        ({"kubernetesNamespace": "default"}, "idp-secret-namespace-and-keys"),
+        ({"signInAudience": "AzureADMultipleOrgs"}, "single-tenant-sign-in"),
+    ],
+)
+def test_settings_the_policy_pack_refuses_fail_the_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], settings: dict[str, Any], policy: str
+) -> None:
+    root = project(tmp_path, {"team": {**VALID, **settings}})
+    code, document = plan_json(capsys, "--project-dir", str(root))
+    assert code == 1
+    (stack,) = document["stacks"]
+    assert any(e.startswith(f"policy {policy}") for e in stack["errors"])
+
+
+def test_a_pack_config_that_allows_them_passes_the_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(
+        tmp_path,
+        {"team": {**VALID, "graphScopes": ["openid", "GroupMember.Read.All"]}},
+    )
+    pack = tmp_path / "policy-config.json"
+    pack.write_text(
+        '{"graph-delegated-permissions-only": {"allowedScopes": ["openid", "GroupMember.Read.All"]}}'
+    )
+    code, _ = plan_json(capsys, "--project-dir", str(root), "--policy-pack-config", str(pack))
+    assert code == 0
+    pack.write_text('{"graph-delegated-permissions-only": "disabled"}')
+    code, _ = plan_json(capsys, "--project-dir", str(root), "--policy-pack-config", str(pack))
+    assert code == 0
+
+
+def test_json_problems_name_each_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project(
+        tmp_path,
+        {
+            "typed": {**VALID, "protect": "yes"},
+            "valued": {**VALID, "kubernetesNamespace": "Pomerium", "owners": ["x"]},
+        },
+    )
+    _, document = plan_json(capsys, "--project-dir", str(root))
+    problems = {s["stack"]: s["problems"] for s in document["stacks"]}
+    (typed,) = problems["typed"]
+    assert typed["source"] == "pulumi" and typed["key"] == f"{PROJECT}:protect"
+    assert typed["file"].endswith("Pulumi.typed.yaml")
+    assert sorted((p["key"], json.dumps(p["got"])) for p in problems["valued"]) == [
+        (f"{PROJECT}:kubernetesNamespace", '"Pomerium"'),
+        (f"{PROJECT}:owners", '["x"]'),
+    ]
+
+
+def test_a_broken_stack_file_does_not_stop_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path, {"good": VALID, "broken": VALID})
+    (root / "stacks" / "Pulumi.broken.yaml").write_bytes(b"config:\n  a: caf\xe9\n")
+    code, out, err = plan(capsys, "--project-dir", str(root))
+    assert code == 1 and err == ""
+    assert "Stack good: plan at" in out
+    assert "Pulumi.broken.yaml" in out and "is not UTF-8" in out
+    assert "Traceback" not in out
+
+
+def test_out_pointing_at_a_file_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "plan.txt"
+    target.write_text("")
+    code, out, err = plan(capsys, "--stack", "dev", "--out", str(target))
+    assert code == 2 and out == ""
+    assert "is a file, not a folder" in err
+
+
+def test_an_explicit_assignment_required_false_with_groups_is_called_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    groups = ["2d8e3f4a-5b6c-4d7e-9f80-a1b2c3d4e5f6", "1c7d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"]
+    root = project(
+        tmp_path, {"team": {**VALID, "assignmentRequired": False, "allowedGroups": groups}}
+    )
+    _, document = plan_json(capsys, "--project-dir", str(root))
+    (stack,) = document["stacks"]
+    assert any("assignmentRequired is false, but" in w for w in stack["warnings"])
+    # Shown in a stable order, whatever order the registrations arrived in.
+    assert stack["plan"]["service_principal"]["assigned_groups"] == sorted(groups)
+
+
+def test_the_text_plan_shows_the_sign_on_url(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = plan(capsys, "--stack", "dev")
+    url = offline.stack_config("dev")[f"{PROJECT}:authenticateServiceUrl"].rstrip("/")
+    assert "sign-on URL:" in out and url in out
+
+
+def test_the_plan_lists_what_the_deploy_identity_needs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    groups = ["1c7d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"]
+    root = project(
+        tmp_path,
+        {
+            "plain": VALID,
+            "full": {**VALID, "allowedGroups": groups, "grantAdminConsent": True},
+        },
+    )
+    _, document = plan_json(capsys, "--project-dir", str(root))
+    needs = {
+        s["stack"]: [p for n in s["plan"]["deploy_identity"] for p in n["graph_permissions"]]
+        for s in document["stacks"]
+    }
+    assert needs["plain"] == ["Application.ReadWrite.OwnedBy"]
+    assert set(needs["full"]) == {
+        "Application.ReadWrite.OwnedBy",
+        "AppRoleAssignment.ReadWrite.All",
+        "Application.Read.All",
+        "DelegatedPermissionGrant.ReadWrite.All",
+    }

@@ -4,74 +4,38 @@ does not."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-import pulumi
 import pytest
-from pulumi_policy import (
-    PolicyResource,
-    ResourceValidationPolicy,
-    StackValidationArgs,
-    StackValidationPolicy,
-)
 
 from components import clock, offline
-from policy.harness import Outcome, check, resource_args, stack_resource
+from policy.harness import Finding, evaluate
 from policy.pack import POLICIES
 
 # Inside a rotation period, and the day a new one starts (a rotating deploy).
 MOMENTS = [datetime(2026, 11, 26, tzinfo=UTC), datetime(2026, 9, 17, tzinfo=UTC)]
-ROOT_TYPE = "pulumi:pulumi:Stack"
 
 
-def child_urn(parent: str, resource_type: str, name: str) -> str:
-    """The URN the engine gives a child of `parent` (the root stack's type is
-    not part of a type chain)."""
-    prefix, project, chain, _ = parent.split("::")
-    types = [t for t in chain.split("$") if t != ROOT_TYPE]
-    return "::".join([prefix, project, "$".join([*types, resource_type]), name])
-
-
-def evaluate(run: offline.ProgramRun, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Every policy's outcome for every registered resource, as {policy: {resource: Outcome}}
-    (resource policies) or {policy: Outcome} (stack policies); only non-empty outcomes."""
-    config = config or {}
-    results: dict[str, Any] = {}
-    resources: list[PolicyResource] = []
-    for registration in run.registrations:
-        urn = child_urn(registration.parent, registration.type, registration.name)
-        for policy in POLICIES:
-            if not isinstance(policy, ResourceValidationPolicy):
-                continue
-            args = resource_args(
-                registration.type,
-                registration.inputs,
-                name=registration.name,
-                resource_urn=urn,
-                protect=registration.protect,
-                config=config.get(policy.name),
-            )
-            outcome = check(policy, args)
-            if outcome != Outcome():
-                results.setdefault(policy.name, {})[registration.name] = outcome
-        resources.append(
-            stack_resource(
-                registration.type,
-                # The mocks' state holds the new secret's value as an Output.
-                {k: v for k, v in registration.state.items() if not isinstance(v, pulumi.Output)},
-                name=registration.name,
-                resource_urn=urn,
-                protect=registration.protect,
-            )
-        )
-    for policy in POLICIES:
-        if isinstance(policy, StackValidationPolicy):
-            outcome = check(policy, StackValidationArgs(resources, config.get(policy.name)))
-            if outcome != Outcome():
-                results[policy.name] = outcome
+def by_policy(findings: list[Finding]) -> dict[str, dict[str, list[str]]]:
+    """{policy: {resource ("" for a stack policy): [messages]}}"""
+    results: dict[str, dict[str, list[str]]] = {}
+    for f in findings:
+        results.setdefault(f.policy, {}).setdefault(f.resource, []).append(f.message)
     return results
+
+
+def judge(run: offline.ProgramRun, config: dict[str, Any] | None = None) -> dict[str, Any]:
+    return by_policy(
+        evaluate(
+            run.registrations,
+            policies=POLICIES,
+            config=config,
+            stack_config=offline.stack_config(run.stack)
+            if run.stack in offline.stack_names()
+            else {},
+        )
+    )
 
 
 def run_at(stack: str, now: datetime, **kwargs: Any) -> dict[str, Any]:
@@ -79,7 +43,7 @@ def run_at(stack: str, now: datetime, **kwargs: Any) -> dict[str, Any]:
     assert len(run.registrations) >= 6
     # The policies read the clock a deploy at `now` would.
     with clock.use_clock(clock.fixed_clock(now)):
-        return evaluate(run)
+        return judge(run)
 
 
 @pytest.mark.parametrize("now", MOMENTS)
@@ -106,7 +70,7 @@ def test_a_stack_breaking_the_rules_is_caught_by_each_policy() -> None:
         "application-has-owner",
     }
     assert set(results["idp-secret-namespace-and-keys"]) == {"pomerium-kubernetes-secret"}
-    [message] = results["graph-delegated-permissions-only"]["pomerium-application"].violations
+    [message] = results["graph-delegated-permissions-only"]["pomerium-application"]
     assert "User.Read" in message
 
 
@@ -118,11 +82,33 @@ def test_a_stricter_pack_config_catches_the_projects_client_secrets() -> None:
         "client-secret-end-date": {"maxLifetimeDays": 30},
     }
     with clock.use_clock(clock.fixed_clock(MOMENTS[0])):
-        results = evaluate(run, config)
+        results = judge(run, config)
     assert set(results) == {"client-secrets-per-application", "client-secret-end-date"}
-    [message] = results["client-secrets-per-application"].violations
+    [message] = results["client-secrets-per-application"][""]
     assert "'pomerium-application' has 2 client secrets" in message
     assert set(results["client-secret-end-date"]) == {
         "pomerium-client-secret-a",
         "pomerium-client-secret-b",
     }
+
+
+def test_a_callers_provider_without_secret_mutable_is_refused() -> None:
+    """A program that hands the component a Kubernetes provider of its own must
+    let it update the Secret in place."""
+    import pulumi
+    import pulumi_kubernetes as kubernetes
+
+    from components.identity_provider import PomeriumIdentityProvider
+
+    def program(mutable: bool) -> None:
+        provider = kubernetes.Provider("mine", enable_secret_mutable=mutable or None)
+        PomeriumIdentityProvider(
+            "pomerium",
+            {"authenticate_service_url": "https://authenticate.example.com"},
+            pulumi.ResourceOptions(providers={"kubernetes": provider}),
+        )
+
+    for mutable, expected in ((False, {"pomerium-kubernetes-secret"}), (True, None)):
+        run = offline.run(lambda m=mutable: program(m), stack="app", config={}, now=MOMENTS[0])
+        found = judge(run).get("idp-secret-updated-in-place")
+        assert (set(found) if found else None) == expected

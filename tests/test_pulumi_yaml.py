@@ -67,10 +67,13 @@ def test_a_mistyped_stack_value_is_refused_like_the_cli(tmp_path: Path) -> None:
     with pytest.raises(offline.StackConfigError) as caught:
         offline.stack_config("typo", tmp_path)
     message = str(caught.value)
+    # The CLI's own words (pkg/workspace/config.go), with the file named.
+    assert "Pulumi.typo.yaml" in message
     assert (
-        "pomerium-azure-ad:clientSecretRotationDays: Pulumi.yaml declares type integer" in message
-    )
-    assert "pomerium-azure-ad:authenticateServiceUrl: required" in message
+        "Stack 'typo' with configuration key 'pomerium-azure-ad:clientSecretRotationDays' "
+        "must be of type 'integer'"
+    ) in message
+    assert "missing configuration value 'pomerium-azure-ad:authenticateServiceUrl'" in message
 
 
 def test_stack_files_hold_no_secrets() -> None:

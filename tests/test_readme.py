@@ -57,3 +57,22 @@ def test_readme_commands_exist() -> None:
     assert "./scripts/test" in README and (ROOT / "scripts" / "test").exists()
     assert "./scripts/deploy dev" in README and (ROOT / "scripts" / "deploy").exists()
     assert "./scripts/test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_deploy_identity_table_is_the_codes() -> None:
+    from components.permissions import ALL_NEEDS
+
+    section = README.split("### Deploy identity permissions\n", 1)[1]
+    rows = [line for line in section.splitlines() if line.strip().startswith("| ")][2:]
+    rows = rows[: len(ALL_NEEDS) + 1]
+    cells = [[c.strip() for c in row.strip().strip("|").split("|")] for row in rows]
+    table = [
+        (
+            c[0].replace("`", ""),
+            tuple(p.strip("` ") for p in c[1].split(",")),
+            tuple(r.strip() for r in c[2].split(",")),
+        )
+        for c in cells
+        if len(c) == 3
+    ]
+    assert table == [(n.what, n.graph_permissions, n.directory_roles) for n in ALL_NEEDS]

@@ -254,3 +254,43 @@ def test_every_bad_key_and_only_those_are_named(bad: set[str]) -> None:
     with pytest.raises(ConfigError) as caught:
         args_from_config({"authenticateServiceUrl": GOOD_URL, **raw}, environment=None, stack="dev")
     assert {p.key for p in caught.value.problems} == {f"pomerium-azure-ad:{k}" for k in bad}
+
+
+# --- placeholders and tenants the program must not accept ---------------------------
+
+
+@pytest.mark.parametrize("key", ["owners", "allowedGroups"])
+def test_the_nil_guid_placeholder_is_not_an_object_id(key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        args_from_config(
+            {
+                "authenticateServiceUrl": "https://authenticate.example.com",
+                key: '["00000000-0000-0000-0000-000000000000"]',
+            },
+            environment=None,
+            stack="dev",
+        )
+    assert f"pomerium-azure-ad:{key}: expected" in str(caught.value)
+
+
+def test_a_tenant_pinned_as_a_domain_is_refused_with_why() -> None:
+    with pytest.raises(ConfigError) as caught:
+        args_from_config(
+            {"authenticateServiceUrl": "https://authenticate.example.com"},
+            environment=None,
+            tenant_id="corp.onmicrosoft.com",
+            stack="dev",
+        )
+    message = str(caught.value)
+    assert "azuread:tenantId: expected the directory (tenant) id, a GUID" in message
+    assert "'corp.onmicrosoft.com'" in message
+
+
+def test_a_tenant_guid_is_accepted() -> None:
+    args = args_from_config(
+        {"authenticateServiceUrl": "https://authenticate.example.com"},
+        environment=None,
+        tenant_id="0303f438-3c5c-4190-9854-08d3eb31bd9f",
+        stack="dev",
+    )
+    assert args["authenticate_service_url"] == "https://authenticate.example.com"

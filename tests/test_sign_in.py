@@ -8,8 +8,9 @@ import pulumi
 import pytest
 
 from components.graph import DEFAULT_ACCESS_APP_ROLE_ID
-from components.offline import ProgramRun, Registration, run_program
+from components.offline import ProgramRun, Registration
 from components.settings import PROJECT
+from tests.stacks import run_fixture
 
 GROUPS = ["3f2504e0-4f89-11d3-9a0c-0305e82c3301", "6ba7b810-9dad-11d1-80b4-00c04fd430c8"]
 WARNING = "users of any Entra ID tenant can sign in"
@@ -20,19 +21,19 @@ def assignments(run: ProgramRun) -> list[Registration]:
 
 
 def test_nothing_assigned_by_default(now: datetime) -> None:
-    run = run_program("dev", now=now)
+    run = run_fixture("dev", now=now)
     assert run.one("ServicePrincipal").inputs["appRoleAssignmentRequired"] is False
     assert assignments(run) == []
 
 
 def test_assignment_required_alone(now: datetime) -> None:
-    run = run_program("dev", now=now, overrides={f"{PROJECT}:assignmentRequired": True})
+    run = run_fixture("dev", now=now, overrides={f"{PROJECT}:assignmentRequired": True})
     assert run.one("ServicePrincipal").inputs["appRoleAssignmentRequired"] is True
     assert assignments(run) == []
 
 
 def test_each_group_is_assigned_default_access(now: datetime) -> None:
-    run = run_program("dev", now=now, overrides={f"{PROJECT}:allowedGroups": GROUPS})
+    run = run_fixture("dev", now=now, overrides={f"{PROJECT}:allowedGroups": GROUPS})
     service_principal = run.one("ServicePrincipal")
     # Setting groups turns assignment on.
     assert service_principal.inputs["appRoleAssignmentRequired"] is True
@@ -45,8 +46,8 @@ def test_each_group_is_assigned_default_access(now: datetime) -> None:
 
 
 def test_removing_a_group_removes_only_its_assignment(now: datetime) -> None:
-    both = run_program("dev", now=now, overrides={f"{PROJECT}:allowedGroups": GROUPS})
-    one = run_program("dev", now=now, overrides={f"{PROJECT}:allowedGroups": GROUPS[:1]})
+    both = run_fixture("dev", now=now, overrides={f"{PROJECT}:allowedGroups": GROUPS})
+    one = run_fixture("dev", now=now, overrides={f"{PROJECT}:allowedGroups": GROUPS[:1]})
     kept = {a.name: a.inputs for a in assignments(one)}
     assert kept == {a.name: a.inputs for a in assignments(both) if a.name in kept}
     assert len(kept) == 1
@@ -56,7 +57,7 @@ def test_removing_a_group_removes_only_its_assignment(now: datetime) -> None:
 def test_invalid_group_ids_are_config_errors(bad: object, now: datetime) -> None:
     record: list[Registration] = []
     with pytest.raises(pulumi.RunError) as caught:
-        run_program("dev", now=now, overrides={f"{PROJECT}:allowedGroups": bad}, record=record)
+        run_fixture("dev", now=now, overrides={f"{PROJECT}:allowedGroups": bad}, record=record)
     assert f"{PROJECT}:allowedGroups: expected a list of distinct group object ids" in str(
         caught.value
     )
@@ -76,5 +77,5 @@ def test_invalid_group_ids_are_config_errors(bad: object, now: datetime) -> None
 def test_multi_tenant_without_assignment_warns(
     overrides: dict[str, object], warned: bool, now: datetime
 ) -> None:
-    run = run_program("dev", now=now, overrides={f"{PROJECT}:{k}": v for k, v in overrides.items()})
+    run = run_fixture("dev", now=now, overrides={f"{PROJECT}:{k}": v for k, v in overrides.items()})
     assert any(WARNING in line for line in run.logs) is warned

@@ -56,6 +56,31 @@ def text(value: Any) -> str:
     return yaml.safe_dump(value)
 
 
+def local(ref: str) -> Path | None:
+    """The file a same-repository `uses:` names: GitHub's self-repository form `$/...` (this
+    repository at the workflow's commit) or the older workspace-relative `./...`."""
+    for prefix in ("$/", "./"):
+        if ref.startswith(prefix):
+            return ROOT / ref.removeprefix(prefix)
+    return None
+
+
+# The list of stacks every matrix runs: stacks.yml's output (tests/test_workflow_stacks.py).
+STACK_MATRIX = "${{ fromJSON(needs.stacks.outputs.stacks) }}"
+STACKS_WORKFLOW = "$/.github/workflows/stacks.yml"
+SIGN_IN = "$/.github/actions/azure-sign-in"
+
+
+def assert_lists_the_stacks(wf: dict[str, Any], job: dict[str, Any]) -> None:
+    """The job's matrix is every stack file, found by the workflow's `stacks` job."""
+    stacks_job = wf["jobs"]["stacks"]
+    assert stacks_job["uses"] == STACKS_WORKFLOW
+    assert stacks_job["permissions"] == {"contents": "read"}
+    needs = job["needs"] if isinstance(job["needs"], list) else [job["needs"]]
+    assert "stacks" in needs
+    assert job["strategy"]["matrix"] == {"stack": STACK_MATRIX}
+
+
 def test_the_workflows_and_actions_exist() -> None:
     names = {p.name for p in WORKFLOW_FILES}
     assert {"checks.yml", "test.yml", "deploy.yml", "deploy-stack.yml", "rotate.yml"} <= names
@@ -114,7 +139,7 @@ def uses_steps(job: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
 def test_every_pull_request_runs_lint_tests_and_the_offline_plan_without_identity() -> None:
     checks = workflow("checks.yml")
     assert triggers(checks) == {"pull_request": None}, "every PR, forks included, no filter"
-    assert checks["jobs"]["test"]["uses"] == "./.github/workflows/test.yml"
+    assert checks["jobs"]["test"]["uses"] == "$/.github/workflows/test.yml"
     assert checks["jobs"]["test"]["permissions"] == {"contents": "read"}
     test_job = workflow("test.yml")["jobs"]["test"]
     runs = [s.get("run") for s in test_job["steps"]]
@@ -125,10 +150,12 @@ def test_every_pull_request_runs_lint_tests_and_the_offline_plan_without_identit
 
 
 def test_same_repository_pull_requests_preview_every_stack_read_only() -> None:
-    preview = workflow("checks.yml")["jobs"]["preview"]
-    assert sorted(preview["strategy"]["matrix"]["stack"]) == STACKS, "every stack file"
+    checks = workflow("checks.yml")
+    preview = checks["jobs"]["preview"]
+    assert_lists_the_stacks(checks, preview)
+    assert "test" in preview["needs"]
     assert "github.event.pull_request.head.repo.full_name == github.repository" in preview["if"]
-    [sign_in] = uses_steps(preview, "./.github/actions/azure-sign-in")
+    [sign_in] = uses_steps(preview, SIGN_IN)
     assert sign_in["with"]["client-id"] == expression(PREVIEW_IDENTITY)
     [pulumi] = uses_steps(preview, "pulumi/actions@")
     assert pulumi["with"]["command"] == "preview"
@@ -156,37 +183,63 @@ def test_fork_pull_requests_get_no_deploy_identity() -> None:
             if job.get("permissions", {}).get("id-token") == "write":
                 assert "head.repo.full_name == github.repository" in job["if"]
             if "uses" in job:  # a called workflow must not sign in either
-                called = load(ROOT / job["uses"].removeprefix("./"))
-                assert "id-token" not in text(called)
+                called_path = local(job["uses"])
+                assert called_path is not None, job["uses"]
+                assert "id-token" not in text(load(called_path))
 
 
-def deploy_chain() -> list[tuple[str, dict[str, Any]]]:
-    """The deploy jobs in the order `needs` runs them."""
-    jobs = workflow("deploy.yml")["jobs"]
-    stacks = {n: j for n, j in jobs.items() if j.get("uses", "").endswith("deploy-stack.yml")}
-    order: list[tuple[str, dict[str, Any]]] = []
-    previous = "test"
-    while True:
-        following = [n for n, j in stacks.items() if j.get("needs") == previous]
-        if not following:
-            break
-        assert len(following) == 1, "one stack at a time"
-        previous = following[0]
-        order.append((previous, stacks[previous]))
-    assert len(order) == len(stacks), "every deploy job is in the chain"
-    return order
-
-
-def test_main_deploys_every_stack_dev_then_staging_then_prod() -> None:
+def test_main_deploys_every_stack_one_at_a_time_in_promotion_order() -> None:
     deploy = workflow("deploy.yml")
     on = triggers(deploy)
     assert on["push"] == {"branches": ["main"]}
-    assert deploy["jobs"]["test"]["uses"] == "./.github/workflows/test.yml"
-    stacks = [job["with"]["stack"] for _, job in deploy_chain()]
-    assert stacks == ["dev", "staging", "prod"]
-    assert sorted(stacks) == STACKS, "every stack file is deployed"
-    for _, job in deploy_chain():
-        assert job["permissions"] == {"contents": "read", "id-token": "write"}
+    assert deploy["jobs"]["test"]["uses"] == "$/.github/workflows/test.yml"
+    job = deploy["jobs"]["deploy"]
+    assert job["uses"] == "$/.github/workflows/deploy-stack.yml"
+    assert job["with"] == {"stack": "${{ matrix.stack }}"}
+    assert_lists_the_stacks(deploy, job)
+    assert sorted(job["needs"]) == ["stacks", "test"], "nothing deploys before the tests pass"
+    # GitHub starts matrix jobs in the order of the list, which stacks.yml gives in promotion
+    # order; one at a time, and the first failure cancels the stacks queued behind it.
+    assert job["strategy"]["max-parallel"] == 1
+    assert job["strategy"]["fail-fast"] is True
+    assert job["permissions"] == {"contents": "read", "id-token": "write"}
+    deployers = [
+        name
+        for name, j in deploy["jobs"].items()
+        if str(j.get("uses", "")).endswith("deploy-stack.yml")
+    ]
+    assert deployers == ["deploy"], "one matrix job deploys every stack"
+
+
+def called_secrets(path: Path) -> dict[str, Any]:
+    declared: dict[str, Any] = (triggers(load(path))["workflow_call"] or {}).get("secrets") or {}
+    return declared
+
+
+def test_called_workflows_get_only_the_secrets_they_declare() -> None:
+    # zizmor's secrets-inherit: a called workflow sees what it names, never every secret.
+    calls = 0
+    for path in WORKFLOW_FILES:
+        for name, job in load(path)["jobs"].items():
+            if "uses" not in job:
+                continue
+            calls += 1
+            assert job.get("secrets") != "inherit", f"{path.name}:{name}"
+            passed = job.get("secrets") or {}
+            called_path = local(job["uses"])
+            assert called_path is not None
+            declared = called_secrets(called_path)
+            assert set(passed) <= set(declared), f"{path.name}:{name} passes undeclared secrets"
+            required = {k for k, v in declared.items() if (v or {}).get("required")}
+            assert required <= set(passed), f"{path.name}:{name} misses required secrets"
+            for key, value in passed.items():
+                assert value == expression(f"secrets.{key}"), f"{path.name}:{name}: {key}"
+    assert calls >= 6  # test twice, stacks three times, deploy-stack
+    # deploy-stack.yml receives exactly the secrets its job reads.
+    reusable = ROOT / ".github/workflows/deploy-stack.yml"
+    assert set(called_secrets(reusable)) == ALLOWED_SECRETS
+    used = set(re.findall(r"secrets\.([A-Za-z0-9_]+)", reusable.read_text()))
+    assert used == ALLOWED_SECRETS
 
 
 def test_each_deploy_runs_in_its_stacks_environment_one_at_a_time() -> None:
@@ -195,7 +248,7 @@ def test_each_deploy_runs_in_its_stacks_environment_one_at_a_time() -> None:
     up = reusable["jobs"]["up"]
     assert up["environment"] == "${{ inputs.stack }}"
     assert up["concurrency"] == {"group": "pulumi-${{ inputs.stack }}", "cancel-in-progress": False}
-    [sign_in] = uses_steps(up, "./.github/actions/azure-sign-in")
+    [sign_in] = uses_steps(up, SIGN_IN)
     assert sign_in["with"]["client-id"] == expression(DEPLOY_IDENTITY)
     [pulumi] = uses_steps(up, "pulumi/actions@")
     assert pulumi["with"]["command"] == "up"
@@ -205,11 +258,12 @@ def test_each_deploy_runs_in_its_stacks_environment_one_at_a_time() -> None:
 
 
 def test_prod_is_gated_for_pushes() -> None:
-    # The prod job runs in the environment "prod" (required reviewers, see README),
-    # only after staging, and no other job deploys to that environment.
-    chain = deploy_chain()
-    assert chain[-1][1]["with"]["stack"] == REVIEWED_ENVIRONMENT
+    # prod deploys in the environment "prod" (required reviewers, see README; deploy-stack.yml
+    # runs each stack in the environment of its name), after dev and staging in the promotion
+    # order, and no job names that environment itself.
     assert REVIEWED_ENVIRONMENT in STACKS
+    promotion = yaml.safe_load((ROOT / ".github" / "pipeline.yml").read_text())["promotion"]
+    assert promotion.index("dev") < promotion.index("staging") < promotion.index("prod")
     for path in WORKFLOW_FILES:
         for job in load(path)["jobs"].values():
             assert job.get("environment") != REVIEWED_ENVIRONMENT
@@ -221,7 +275,8 @@ def test_the_weekly_schedule_rotates_every_stack_without_a_reviewer() -> None:
     _minute, _hour, day, month, weekday = schedule["cron"].split()
     assert (day, month) == ("*", "*") and re.fullmatch(r"[0-6]", weekday), "once a week"
     job = rotate["jobs"]["rotate"]
-    assert sorted(job["strategy"]["matrix"]["stack"]) == STACKS, "every stack file"
+    assert_lists_the_stacks(rotate, job)
+    assert job["strategy"]["fail-fast"] is False, "one stack's failure stops no other"
     # Its own environment (default branch only, no reviewers: repository settings the
     # README lists), never a deploy environment that waits for approval.
     assert job["environment"] == "${{ matrix.stack }}-rotation"
@@ -231,7 +286,7 @@ def test_the_weekly_schedule_rotates_every_stack_without_a_reviewer() -> None:
         "cancel-in-progress": False,
     }
     assert job["permissions"] == {"contents": "read", "deployments": "read", "id-token": "write"}
-    [sign_in] = uses_steps(job, "./.github/actions/azure-sign-in")
+    [sign_in] = uses_steps(job, SIGN_IN)
     assert sign_in["with"]["client-id"] == expression(DEPLOY_IDENTITY)
 
 
@@ -264,7 +319,8 @@ def test_the_rotation_checks_expiry_before_and_after_and_fails_loudly() -> None:
     last = steps[-1]
     assert last["if"] == "steps.before.outcome == 'failure'" and "exit 1" in last["run"]
     report = workflow("rotate.yml")["jobs"]["report"]
-    assert report["needs"] == "rotate" and report["if"] == "failure()"
+    # Also when the stacks cannot be listed, and so nothing rotates.
+    assert report["needs"] == ["stacks", "rotate"] and report["if"] == "failure()"
     assert report["permissions"] == {"issues": "write"}
 
 
@@ -310,13 +366,20 @@ def test_every_variable_the_workflows_read_is_documented() -> None:
 
 
 def test_local_actions_and_workflows_referenced_exist() -> None:
+    found = 0
     for path in WORKFLOW_FILES:
         wf = load(path)
         for job in wf["jobs"].values():
             refs = [job.get("uses", "")] + [s.get("uses", "") for s in job.get("steps", [])]
             for ref in refs:
-                if ref.startswith("./"):
-                    assert (ROOT / ref).exists(), ref
+                target = local(ref)
+                if target is not None:
+                    found += 1
+                    assert target.exists(), ref
+                    # zizmor's self-repository: `$/` loads this repository at the workflow's
+                    # commit, never whatever an earlier step left in the workspace.
+                    assert ref.startswith("$/"), ref
+    assert found >= 9
 
 
 def test_every_preview_and_deploy_runs_the_policy_pack() -> None:
@@ -353,3 +416,33 @@ def test_every_pulumi_step_installs_the_pinned_cli() -> None:
                 assert installs and min(installs) < min(runs), f"{path.name}:{name}"
             assert "setup-pulumi" not in text(job) and "get.pulumi.com" not in text(job)
     assert found >= 4  # preview, deploy, and the rotation's install and up
+
+
+# `uses: owner/repo@<full commit SHA> # v1.2.3`: the commit cannot move under the workflow
+# (zizmor's unpinned-uses); the comment says which release it is (and lets Dependabot update it).
+PINNED = re.compile(r"uses: ([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # (v\d+(?:\.\d+){0,2})\s*$")
+
+
+def test_every_action_is_pinned_to_a_commit_with_its_version() -> None:
+    versions: dict[str, set[str]] = {}
+    for path in [*WORKFLOW_FILES, *ACTION_FILES]:
+        for line in path.read_text().splitlines():
+            ref = line.split("uses:", 1)[1].strip() if "uses:" in line else ""
+            if not ref or local(ref) is not None:
+                continue
+            match = PINNED.search(line)
+            assert match, f"{path.name}: {line.strip()}"
+            action, sha, version = match.groups()
+            versions.setdefault(f"{action}@{sha}", set()).add(version)
+    assert len(versions) >= 5
+    for pinned, tags in versions.items():
+        assert len(tags) == 1, f"{pinned} is labelled {sorted(tags)}"
+    actions = [p.split("@")[0] for p in versions]
+    assert len(actions) == len(set(actions)), "one version of each action everywhere"
+
+
+def test_scripts_test_runs_the_workflow_linters() -> None:
+    script = (ROOT / "scripts" / "test").read_text()
+    assert "actionlint" in script
+    assert "zizmor --offline" in script
+    assert script.index("mypy") < script.index("actionlint") < script.index("pytest")

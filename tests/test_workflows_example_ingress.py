@@ -171,7 +171,10 @@ def test_pulumi_yaml_defaults_are_the_codes() -> None:
     assert f'DEFAULT_BOOTSTRAP_SECRET = "{config["pomerium-ingress:bootstrapSecret"]}"' in source
     assert f'DEFAULT_POMERIUM_NAME = "{config["pomerium-ingress:pomeriumName"]}"' in source
     assert f'CALLBACK_PATH = "{settings.CALLBACK_PATH}"' in source
-    with pytest.raises(offline.StackConfigError, match="identityStack: required"):
+    with pytest.raises(
+        offline.StackConfigError,
+        match="missing configuration value 'pomerium-ingress:identityStack'",
+    ):
         offline.stack_config("qa", EXAMPLE)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -69,37 +70,48 @@ def test_an_old_credential_fails_the_after_check() -> None:
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 
 
-def test_cli_reads_the_rotation_days_from_the_stack_file(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    # dev rotates every 30 days: 53 days left is enough after, 40 is not.
-    ok = main(
-        ["--stack", "dev", "--when", "after", "--expires-at", "2027-01-18T00:00:00Z"], now=NOW
+def team_project(tmp_path: Path) -> Path:
+    """A project of the tests' own: a stack rotating every 30 days, one that sets nothing."""
+    (tmp_path / "Pulumi.yaml").write_text((offline.PROJECT_DIR / "Pulumi.yaml").read_text())
+    (tmp_path / "stacks").mkdir()
+    url = "pomerium-azure-ad:authenticateServiceUrl: https://authenticate.example.com"
+    (tmp_path / "stacks" / "Pulumi.monthly.yaml").write_text(
+        f"config:\n  {url}\n  pomerium-azure-ad:clientSecretRotationDays: 30\n"
     )
+    (tmp_path / "stacks" / "Pulumi.plain.yaml").write_text(f"config:\n  {url}\n")
+    return tmp_path
+
+
+def test_cli_reads_the_rotation_days_from_the_stack_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    root = ["--project-dir", str(team_project(tmp_path)), "--stack", "monthly"]
+    # Every 30 days: 53 days left is enough after a rotation, 40 is not.
+    ok = main([*root, "--when", "after", "--expires-at", "2027-01-18T00:00:00Z"], now=NOW)
     assert ok == 0
     assert "OK" in capsys.readouterr().out
-    late = main(
-        ["--stack", "dev", "--when", "after", "--expires-at", "2027-01-05T00:00:00Z"], now=NOW
-    )
+    late = main([*root, "--when", "after", "--expires-at", "2027-01-05T00:00:00Z"], now=NOW)
     out = capsys.readouterr().out
     assert late == 1
     assert out.startswith("::error title=Client secret close to expiry::")
-    assert "clientSecretRotationDays=30" in out and "53.0 days" in out
 
 
-def test_the_pulumi_yaml_default_applies_when_the_stack_sets_none() -> None:
-    assert (
-        "clientSecretRotationDays"
-        not in (offline.PROJECT_DIR / "stacks/Pulumi.staging.yaml").read_text()
-    )
-    assert expiry_check.stack_rotation_days("staging") == rotation.DEFAULT_ROTATION_DAYS
-    assert expiry_check.stack_rotation_days("dev") == 30
+def test_the_pulumi_yaml_default_applies_when_the_stack_sets_none(tmp_path: Path) -> None:
+    root = team_project(tmp_path)
+    assert expiry_check.stack_rotation_days("plain", root) == 90
+    assert expiry_check.stack_rotation_days("monthly", root) == 30
 
 
-def test_cli_refuses_a_stack_without_a_stack_file(capsys: pytest.CaptureFixture[str]) -> None:
-    argv = ["--stack", "qa", "--when", "before", "--expires-at", "2027-01-18T00:00:00Z"]
+def test_cli_refuses_a_stack_without_a_stack_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    argv = ["--project-dir", str(team_project(tmp_path)), "--stack", "missing"]
+    argv += ["--when", "before", "--expires-at", "2027-01-18T00:00:00Z"]
     assert main(argv, now=NOW) == 2
-    assert "authenticateServiceUrl: required" in capsys.readouterr().out
+    assert (
+        "missing configuration value 'pomerium-azure-ad:authenticateServiceUrl'"
+        in capsys.readouterr().out
+    )
 
 
 @pytest.mark.parametrize(

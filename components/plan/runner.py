@@ -6,17 +6,25 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import os
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pulumi
-import yaml
 
-from .. import offline
-from ..settings import PROJECT
-from . import placeholders
+from .. import cli_config, offline, permissions
+from ..settings import (
+    ENVIRONMENT_KEY,
+    OPTIONS,
+    PROJECT,
+    ConfigError,
+    args_from_config,
+    settings_from_args,
+)
+from . import placeholders, policies
 from .redact import secret_values
 from .summary import StackPlan, summarize
 
@@ -29,6 +37,8 @@ class StackResult:
     stack: str
     plan: StackPlan | None = None
     errors: list[str] = field(default_factory=list)
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    """The errors one by one, each naming its key, policy or file (for --json)."""
     warnings: list[str] = field(default_factory=list)
     run: offline.ProgramRun | None = None
     """The run with placeholder tokens in place of cloud-assigned ids."""
@@ -43,21 +53,50 @@ class StackResult:
 def undeclared_keys(stack: str, project_dir: Path, overrides: dict[str, Any] | None) -> list[str]:
     """Warnings for stack keys in the project's namespace that Pulumi.yaml does not
     declare: a deploy ignores them silently, which is how typos go unnoticed."""
-    project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
+    project = offline.read_project(project_dir)
     declared = list(project.get("config", {}))
-    stack_file = project_dir / project.get("stackConfigDir", ".") / f"Pulumi.{stack}.yaml"
-    values = dict((yaml.safe_load(stack_file.read_text()) or {}).get("config") or {})
+    values = dict(cli_config.read_stack_config(offline.stack_file(stack, project_dir)))
     values.update(overrides or {})
     warnings = []
     for full_key in values:
-        namespace, _, key = full_key.partition(":")
+        namespace, key = cli_config.project_keys(project, str(full_key))
         if namespace == project["name"] and key not in declared:
             close = difflib.get_close_matches(key, declared, n=1)
             hint = f"; did you mean {namespace}:{close[0]}?" if close else ""
             warnings.append(
                 f"{full_key} is not declared in Pulumi.yaml, so a deploy ignores it{hint}"
             )
+    assignment = values.get(f"{PROJECT}:assignmentRequired")
+    if assignment in (False, "false") and values.get(f"{PROJECT}:allowedGroups"):
+        warnings.append(
+            f"{PROJECT}:assignmentRequired is false, but {PROJECT}:allowedGroups turns "
+            "assignment on: only assigned users (through those groups) can sign in"
+        )
     return warnings
+
+
+def _pulumi_problem(path: str, message: str) -> dict[str, Any]:
+    found = re.search(r"configuration (?:key|value) '([^']+)'", message)
+    return {
+        "source": "pulumi",
+        "file": path,
+        "key": found[1] if found else None,
+        "message": message,
+    }
+
+
+def check_settings(stack: str, config: dict[str, str]) -> Any:
+    """The program's own checks of its config (settings.args_from_config), as
+    __main__.py makes them: ConfigError names every wrong key."""
+    raw = {
+        option.key: config[f"{PROJECT}:{option.key}"]
+        for option in OPTIONS
+        if f"{PROJECT}:{option.key}" in config
+    }
+    environment = config.get(ENVIRONMENT_KEY) or os.environ.get("ARM_ENVIRONMENT")
+    return args_from_config(
+        raw, environment=environment, tenant_id=config.get(TENANT_KEY), stack=stack
+    )
 
 
 def _with_tokens(run: offline.ProgramRun, tokens: dict[str, str]) -> offline.ProgramRun:
@@ -82,6 +121,7 @@ def plan_stack(
     project_dir: Path = offline.PROJECT_DIR,
     overrides: dict[str, Any] | None = None,
     client_secret: str | None = None,
+    pack_config: dict[str, Any] | None = None,
 ) -> StackResult:
     """Plan one stack. Errors are those a deploy would stop at: first the CLI's
     checks of the stack file against Pulumi.yaml, then the program's own."""
@@ -89,8 +129,18 @@ def plan_stack(
     try:
         result.warnings = undeclared_keys(stack, project_dir, overrides)
         config = offline.stack_config(stack, project_dir, overrides=overrides)
-    except (offline.StackConfigError, yaml.YAMLError, OSError) as error:
+    except offline.StackConfigError as error:
         result.errors.append(str(error))
+        result.problems = [_pulumi_problem(error.path, p) for p in error.problems]
+        return result
+    try:
+        args = check_settings(stack, config)
+    except ConfigError as error:
+        result.errors.append(str(error))
+        result.problems = [
+            {"source": "program", "key": p.key, "expected": p.expects, "got": p.got}
+            for p in error.problems
+        ]
         return result
     tenant = config.get(TENANT_KEY)
     cloud = offline.PlaceholderCloud(
@@ -100,16 +150,27 @@ def plan_stack(
         run = offline.run_program(
             stack, now=now, project_dir=project_dir, overrides=overrides, cloud=cloud
         )
-    except pulumi.RunError as error:
-        result.errors.append(str(error))
-        return result
     except Exception as error:  # the program itself failed: report it, plan the others
-        result.errors.append(f"the program failed: {type(error).__name__}: {error}")
+        text = (
+            str(error)
+            if isinstance(error, pulumi.RunError)
+            else (f"the program failed: {type(error).__name__}: {error}")
+        )
+        result.errors.append(text)
+        result.problems.append({"source": "program", "message": text})
         return result
+    verdict = policies.judge(run, now=now, stack_config=config, pack_config=pack_config or {})
+    result.errors += [f.line for f in verdict.violations]
+    result.problems += [f.as_problem() for f in verdict.violations]
+    result.warnings += [f.line for f in verdict.advisories]
     result.secrets = secret_values(run, cloud)
     tokens = placeholders.placeholder_values(run, cloud, tenant_pinned=tenant is not None)
     result.run = _with_tokens(run, tokens)
     result.plan = summarize(result.run, now=now, rotation_days=int(config[ROTATION_KEY]))
+    result.plan.deploy_identity = [
+        dataclasses.asdict(need)
+        for need in permissions.deployer_needs(settings_from_args(args, stack=stack))
+    ]
     shown = json.dumps(dataclasses.asdict(result.plan))
     result.plan.placeholders = {
         token: meaning for token, meaning in placeholders.legend(tokens).items() if token in shown

@@ -103,6 +103,8 @@ class StackPlan:
     """What the program warns about at deploy (e.g. multi-tenant without assignment)."""
     placeholders: dict[str, str] = field(default_factory=dict)
     """Token -> what it stands for."""
+    deploy_identity: list[dict[str, Any]] = field(default_factory=list)
+    """What the deploying identity needs for these settings (permissions.py)."""
 
 
 def iso(moment: datetime) -> str:
@@ -189,9 +191,10 @@ def summarize(run: ProgramRun, *, now: datetime, rotation_days: int) -> StackPla
             protected=sp.protect,
             app_role_assignment_required=sp.inputs.get("appRoleAssignmentRequired"),
             imported_from=sp.import_id,
-            assigned_groups=[
+            # Sorted: registrations arrive in whatever order their inputs resolve.
+            assigned_groups=sorted(
                 a.inputs.get("principalObjectId", "") for a in run.of_type(":AppRoleAssignment")
-            ],
+            ),
         ),
         rotation=Rotation(every_days=rotation_days, next_rotation=iso(plan.next_rotation)),
         client_secrets=_credentials(run.of_type(":ApplicationPassword"), plan, rotation_days),

@@ -49,6 +49,7 @@ def _plan_lines(plan: StackPlan) -> list[str]:
                 "audience",
                 f"{app.sign_in_audience} ({audience})" if audience else app.sign_in_audience,
             ),
+            ("sign-on URL", app.homepage_url),
             ("reply URLs", _join(app.reply_urls)),
             ("Graph permissions", f"{_join(app.graph_permissions)} (delegated)"),
             *(
@@ -96,6 +97,12 @@ def _plan_lines(plan: StackPlan) -> list[str]:
     keys = [f"{k} (secret)" if k in secret.secret_keys else k for k in secret.keys]
     lines += _rows([("keys", _join(keys))], "    ")
     lines += [f"  program warning: {warning}" for warning in plan.warnings]
+    lines.append("  Deploy identity needs")
+    for need in plan.deploy_identity:
+        lines.append(
+            f"    {need['what']}: Graph {_join(need['graph_permissions'])} (workload identity), "
+            f"or the role {' or '.join(need['directory_roles'])} (person)"
+        )
     lines.append("  Outputs")
     lines += _rows([(name, _format(value)) for name, value in plan.outputs.items()], "    ")
     return lines
