@@ -46,7 +46,7 @@ def main() -> int:
     options = parser.parse_args()
 
     floor = import_floor(options.floor_samples)
-    from components import offline  # imports the SDKs in this process
+    from tools import offline  # imports the SDKs in this process
 
     now = datetime.now(UTC)
     rows = []

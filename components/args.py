@@ -45,23 +45,23 @@ class PomeriumIdentityProviderArgs(TypedDict):
     additional_redirect_urls: NotRequired[list[str]]
     """Further full reply URLs (e.g. a second cluster's), each https and ending in /oauth2/callback. Default: none."""
     display_name: NotRequired[str]
-    """Display name of the app registration. Default (empty): "Pomerium (<stack>)"."""
+    """Display name of the app registration; empty means "Pomerium (<stack>)". Default: empty."""
     sign_in_audience: NotRequired[SignInAudience]
-    """AzureADMyOrg (default) or AzureADMultipleOrgs (multi-tenant, global cloud only)."""
+    """AzureADMyOrg (single tenant) or AzureADMultipleOrgs (multi-tenant, global cloud only). Default: AzureADMyOrg."""
     graph_scopes: NotRequired[list[str]]
     """Microsoft Graph delegated permissions to request, by name. Default: openid, profile, email, offline_access, Group.Read.All."""
     # Strings, not GroupMembershipClaim: Pulumi's Python provider host (3.272)
     # turns each enum of a list input into {} before the component sees it.
     group_membership_claims: NotRequired[list[str]]
-    """Groups listed in the ID token's groups claim, which Pomerium's claim/groups policies read: SecurityGroup, All, ApplicationGroup, DirectoryRole or None (alone). Default: SecurityGroup."""
+    """Groups listed in the ID token's groups claim (SecurityGroup, All, ApplicationGroup, DirectoryRole, or None alone). Default: SecurityGroup."""
     grant_admin_consent: NotRequired[bool]
-    """Grant tenant-wide admin consent for the Graph permissions, so users see no consent screen (needs a privileged deployer). Default: false."""
+    """Grant tenant-wide admin consent for the Graph permissions (needs a privileged deployer). Default: false."""
     owners: NotRequired[list[str]]
-    """Object ids (GUIDs) of further owners of the application and its service principal. Default: none."""
+    """Object ids (GUIDs) of further owners of the application and its service principal: users or service principals. Default: none."""
     include_deployer_as_owner: NotRequired[bool]
-    """Make the deploying principal an owner, which a least-privilege (Application.ReadWrite.OwnedBy) deployer needs. Default: true."""
+    """Make the deploying principal an owner (needed by an Application.ReadWrite.OwnedBy deployer). Default: true."""
     deployer_object_id: NotRequired[str]
-    """Object id (GUID) of the identity that deploys this stack (the pipeline's), made an owner when include_deployer_as_owner is set, so that a preview run by another identity shows no owner change. Default: empty, the identity running the deploy."""
+    """Object id of the identity that deploys this stack (the pipeline's); it is the owner includeDeployerAsOwner adds, whoever runs a preview. Empty means whoever deploys. Default: empty."""
     client_secret_rotation_days: NotRequired[int]
     """Days each client secret stays in the Kubernetes Secret before the next deploy rotates it (14 to 124). Default: 90."""
     kubernetes_namespace: NotRequired[str]
@@ -69,18 +69,18 @@ class PomeriumIdentityProviderArgs(TypedDict):
     kubernetes_secret_name: NotRequired[str]
     """Name of the Kubernetes Secret Pomerium reads (a DNS-1123 subdomain). Default: idp."""
     assignment_required: NotRequired[bool]
-    """Entra ID refuses sign-in to users not assigned to the application (directly or through a group). Default: false; on whenever allowed_groups is set."""
+    """Entra ID refuses sign-in to users not assigned to the application (directly or through a group); on whenever allowedGroups is set. Default: false."""
     allowed_groups: NotRequired[list[str]]
     """Object ids (GUIDs) of groups assigned to the application (default access); setting any turns assignment on. Default: none."""
     adopt_application_object_id: NotRequired[str]
-    """Object id of an app registration made by hand, to import instead of creating one (set with adopt_service_principal_object_id). Default: empty."""
+    """Object id of an app registration made by hand, to import instead of creating one (set with adoptServicePrincipalObjectId). Default: empty."""
     adopt_service_principal_object_id: NotRequired[str]
     """Object id of that application's enterprise application (service principal), to import. Default: empty."""
     adopt_kubernetes_secret: NotRequired[bool]
-    """Take over an existing Kubernetes Secret of the same namespace and name in place (server-side apply, forcing field ownership). Default: false."""
+    """Take over an existing Kubernetes Secret of the same namespace and name in place. Default: false."""
     adopt_admin_consent_grant_id: NotRequired[str]
-    """Id of a tenant-wide permission grant made in the portal ("Grant admin consent"), to import instead of creating a second one, which Graph refuses (409). Needs grant_admin_consent. Default: empty."""
+    """Id of a tenant-wide permission grant made in the portal, to import instead of creating one (Graph refuses a second, 409); needs grantAdminConsent. Default: empty."""
     protect: NotRequired[bool]
     """Protect the application, its service principal and the Kubernetes Secret from deletion (never the rotating client secrets). Default: false."""
     azure_environment: NotRequired[str]
-    """Azure cloud, as the azuread provider names it: global (default), usgovernment, usgovernmentl4, usgovernmentl5, dod or china."""
+    """Azure cloud, as the azuread provider names it: global (default), usgovernment, usgovernmentl4, usgovernmentl5, dod or china. Default: global."""

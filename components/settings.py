@@ -1,44 +1,31 @@
-"""Reading and validating the settings (no Pulumi import).
+"""The settings, each in one place (no Pulumi import).
 
-One table, OPTIONS, is the code's source of truth for every setting's type and
-default; Pulumi.yaml declares the same (a test keeps them in step). Every
-problem is collected and reported together, naming each key and what it
+OPTIONS is the source of truth for every setting: its config key, the
+component argument, the type Pulumi.yaml declares, the default, the
+description (Pulumi.yaml's and the argument's docstring, checked by tests), and
+the check of its value (checks.py). Rules that join settings come after it.
+Every problem is collected and reported together, naming each key and what it
 expects, before anything is registered.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
-from . import clouds, rotation
+from . import checks, clouds, rotation
 from .args import GroupMembershipClaim, PomeriumIdentityProviderArgs, SignInAudience
+from .checks import CALLBACK_PATH
 from .graph import DEFAULT_GRAPH_SCOPES, DELEGATED_SCOPE_IDS
 
 PROJECT = "pomerium-azure-ad"
-CALLBACK_PATH = "/oauth2/callback"
 ENVIRONMENT_KEY = "azuread:environment"
 TENANT_KEY = "azuread:tenantId"
+MAX_DISPLAY_NAME = 120
 
-_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-# A placeholder, never a directory object's id.
-NIL_GUID = "00000000-0000-0000-0000-000000000000"
-
-
-def _object_id(value: Any) -> bool:
-    return isinstance(value, str) and bool(_GUID.match(value)) and value != NIL_GUID
-
-
-# Permission grant ids are base64url text, e.g. "aaBBcDDeFG6h5JKLMN2PQrrssTTUUvWWxxxxxyyyzzz".
-_GRANT_ID = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
-_DNS_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
-_DNS_1123_LABEL = re.compile(rf"^{_DNS_LABEL}$")
-_DNS_1123_SUBDOMAIN = re.compile(rf"^{_DNS_LABEL}(\.{_DNS_LABEL})*$")
-_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+__all__ = ["CALLBACK_PATH", "OPTIONS", "PROJECT", "ConfigError", "Settings"]
 
 
 @dataclass(frozen=True)
@@ -46,17 +33,33 @@ class Option:
     key: str
     """The config key (in namespace pomerium-azure-ad) and the schema's input name."""
     field: str
-    """The component argument's name."""
+    """The component argument's name, and the Settings attribute's."""
     type: str
     """Pulumi.yaml's type: string, boolean, integer or array (of strings)."""
     default: Any
     """None: required."""
+    description: str
+    """Pulumi.yaml's description and the component argument's docstring."""
     expects: str
     """What a valid value is, as error messages say it."""
+    check: Callable[[Any], Any]
+    """The value, normalized, or checks.Invalid."""
+
+
+def _flag(key: str, field: str, default: bool, description: str) -> Option:
+    return Option(key, field, "boolean", default, description, "true or false", checks.boolean)
 
 
 _AUDIENCES = ", ".join(a.value for a in SignInAudience)
 _CLAIMS = ", ".join(c.value for c in GroupMembershipClaim)
+_OBJECT_IDS = "distinct object ids (GUIDs, not the nil GUID)"
+
+
+def _claims(value: Any) -> tuple[GroupMembershipClaim, ...]:
+    claims = checks.distinct_list(checks.enum_member(GroupMembershipClaim), non_empty=True)(value)
+    checks.require(GroupMembershipClaim.NONE not in claims or len(claims) == 1)
+    return tuple(claims)
+
 
 OPTIONS: tuple[Option, ...] = (
     Option(
@@ -64,122 +67,189 @@ OPTIONS: tuple[Option, ...] = (
         "authenticate_service_url",
         "string",
         None,
+        "Pomerium's authenticate service URL (https, a host and an optional port, no path). "
+        "The reply URL is this plus /oauth2/callback.",
         "an https URL with a host and an optional port, and no path, query, fragment or "
         "user info (e.g. https://authenticate.example.com)",
+        checks.authenticate_url,
     ),
     Option(
         "additionalRedirectUrls",
         "additional_redirect_urls",
         "array",
         [],
+        "Further full reply URLs (e.g. a second cluster's), each https and ending in "
+        "/oauth2/callback.",
         f"a list of https URLs ending in {CALLBACK_PATH}, without query, fragment or user info",
+        checks.distinct_list(checks.reply_url),
     ),
     Option(
         "displayName",
         "display_name",
         "string",
         "",
-        'a display name of at most 120 characters, or empty for "Pomerium (<stack>)"',
+        'Display name of the app registration; empty means "Pomerium (<stack>)".',
+        f'a display name of at most {MAX_DISPLAY_NAME} characters, or empty for "Pomerium '
+        '(<stack>)"',
+        checks.text(MAX_DISPLAY_NAME),
     ),
     Option(
         "signInAudience",
         "sign_in_audience",
         "string",
         SignInAudience.AZURE_AD_MY_ORG.value,
+        "AzureADMyOrg (single tenant) or AzureADMultipleOrgs (multi-tenant, global cloud only).",
         f"one of {_AUDIENCES}",
+        checks.enum_member(SignInAudience),
     ),
     Option(
         "graphScopes",
         "graph_scopes",
         "array",
         list(DEFAULT_GRAPH_SCOPES),
+        "Microsoft Graph delegated permissions to request, by name.",
         "a non-empty list of distinct Microsoft Graph delegated permissions from "
         + ", ".join(DELEGATED_SCOPE_IDS),
+        checks.distinct_list(checks.one_of(DELEGATED_SCOPE_IDS), non_empty=True),
     ),
     Option(
         "groupMembershipClaims",
         "group_membership_claims",
         "array",
         [GroupMembershipClaim.SECURITY_GROUP.value],
+        "Groups listed in the ID token's groups claim (SecurityGroup, All, ApplicationGroup, "
+        "DirectoryRole, or None alone).",
         f"a non-empty list of distinct values from {_CLAIMS}, with None only alone",
+        _claims,
     ),
-    Option("grantAdminConsent", "grant_admin_consent", "boolean", False, "true or false"),
+    _flag(
+        "grantAdminConsent",
+        "grant_admin_consent",
+        False,
+        "Grant tenant-wide admin consent for the Graph permissions (needs a privileged deployer).",
+    ),
     Option(
         "owners",
         "owners",
         "array",
         [],
-        "a list of distinct object ids (GUIDs, not the nil GUID) of users or service "
-        "principals: groups cannot own applications",
+        "Object ids (GUIDs) of further owners of the application and its service principal: "
+        "users or service principals.",
+        f"a list of {_OBJECT_IDS} of users or service principals: groups cannot own applications",
+        checks.distinct_list(checks.object_id),
     ),
-    Option("includeDeployerAsOwner", "include_deployer_as_owner", "boolean", True, "true or false"),
+    _flag(
+        "includeDeployerAsOwner",
+        "include_deployer_as_owner",
+        True,
+        "Make the deploying principal an owner (needed by an Application.ReadWrite.OwnedBy "
+        "deployer).",
+    ),
     Option(
         "deployerObjectId",
         "deployer_object_id",
         "string",
         "",
+        "Object id of the identity that deploys this stack (the pipeline's); it is the owner "
+        "includeDeployerAsOwner adds, whoever runs a preview. Empty means whoever deploys.",
         "empty (whoever deploys), or the object id (GUID) of the identity that deploys this "
         "stack, made an owner whoever runs a preview",
+        checks.optional(checks.object_id),
     ),
     Option(
         "clientSecretRotationDays",
         "client_secret_rotation_days",
         "integer",
         rotation.DEFAULT_ROTATION_DAYS,
+        "Days each client secret stays in the Kubernetes Secret before the next deploy "
+        f"rotates it ({rotation.MIN_ROTATION_DAYS} to {rotation.MAX_ROTATION_DAYS}).",
         f"a whole number of days from {rotation.MIN_ROTATION_DAYS} to "
         f"{rotation.MAX_ROTATION_DAYS} (credentials then live at most "
         f"{rotation.MAX_CREDENTIAL_LIFETIME_DAYS} days)",
+        checks.whole_number(rotation.MIN_ROTATION_DAYS, rotation.MAX_ROTATION_DAYS),
     ),
     Option(
         "kubernetesNamespace",
         "kubernetes_namespace",
         "string",
         "pomerium",
+        "Namespace of the Kubernetes Secret Pomerium reads (a DNS-1123 label).",
         "a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and "
         "ending with a letter or digit",
+        checks.dns_label,
     ),
     Option(
         "kubernetesSecretName",
         "kubernetes_secret_name",
         "string",
         "idp",
+        "Name of the Kubernetes Secret Pomerium reads (a DNS-1123 subdomain).",
         "a DNS-1123 subdomain: at most 253 lowercase letters, digits, '-' and '.', each "
         "part starting and ending with a letter or digit",
+        checks.dns_subdomain,
     ),
-    Option("assignmentRequired", "assignment_required", "boolean", False, "true or false"),
+    _flag(
+        "assignmentRequired",
+        "assignment_required",
+        False,
+        "Entra ID refuses sign-in to users not assigned to the application (directly or "
+        "through a group); on whenever allowedGroups is set.",
+    ),
     Option(
         "allowedGroups",
         "allowed_groups",
         "array",
         [],
+        "Object ids (GUIDs) of groups assigned to the application (default access); setting "
+        "any turns assignment on.",
         "a list of distinct group object ids (GUIDs, not the nil GUID)",
+        checks.distinct_list(checks.object_id),
     ),
     Option(
         "adoptApplicationObjectId",
         "adopt_application_object_id",
         "string",
         "",
+        "Object id of an app registration made by hand, to import instead of creating one "
+        "(set with adoptServicePrincipalObjectId).",
         "empty, or the object id (GUID) of an existing app registration, set together with "
         "adoptServicePrincipalObjectId",
+        checks.optional(checks.object_id),
     ),
     Option(
         "adoptServicePrincipalObjectId",
         "adopt_service_principal_object_id",
         "string",
         "",
+        "Object id of that application's enterprise application (service principal), to import.",
         "empty, or the object id (GUID) of the existing application's enterprise application, "
         "set together with adoptApplicationObjectId",
+        checks.optional(checks.object_id),
     ),
-    Option("adoptKubernetesSecret", "adopt_kubernetes_secret", "boolean", False, "true or false"),
+    _flag(
+        "adoptKubernetesSecret",
+        "adopt_kubernetes_secret",
+        False,
+        "Take over an existing Kubernetes Secret of the same namespace and name in place.",
+    ),
     Option(
         "adoptAdminConsentGrantId",
         "adopt_admin_consent_grant_id",
         "string",
         "",
+        "Id of a tenant-wide permission grant made in the portal, to import instead of "
+        "creating one (Graph refuses a second, 409); needs grantAdminConsent.",
         "empty, or the id of the tenant-wide permission grant made in the portal (letters, "
         "digits, '-' and '_'), with grantAdminConsent: true",
+        checks.optional(checks.grant_id),
     ),
-    Option("protect", "protect", "boolean", False, "true or false"),
+    _flag(
+        "protect",
+        "protect",
+        False,
+        "Protect the application, its service principal and the Kubernetes Secret from "
+        "deletion (never the rotating client secrets).",
+    ),
 )
 OPTIONS_BY_KEY = {option.key: option for option in OPTIONS}
 
@@ -190,9 +260,14 @@ ENVIRONMENT_OPTION = Option(
     "azure_environment",
     "string",
     clouds.DEFAULT_ENVIRONMENT,
+    "Azure cloud, as the azuread provider names it: global (default), usgovernment, "
+    "usgovernmentl4, usgovernmentl5, dod or china.",
     "one of " + ", ".join(clouds.LOGIN_HOSTS),
+    lambda value: checks.one_of(clouds.LOGIN_HOSTS)(
+        clouds.normalize_environment(value) if isinstance(value, str) else value
+    ),
 )
-MAX_DISPLAY_NAME = 120
+ALL_OPTIONS = (*OPTIONS, ENVIRONMENT_OPTION)
 
 
 @dataclass(frozen=True)
@@ -269,60 +344,54 @@ class Settings:
         )
 
 
-# --- URL checks -------------------------------------------------------------
+# --- validation ---------------------------------------------------------------
 
 
-def _valid_host(host: str | None) -> bool:
-    if not host or len(host) > 253:
-        return False
-    if ":" in host:  # IPv6 literal; urlsplit already parsed the brackets
-        return True
-    return all(_HOST_LABEL.match(label) for label in host.split("."))
+def _checked(values: Mapping[str, Any], bad: Callable[[Option, Any], None]) -> dict[str, Any]:
+    """Each option's normalized value (its default when unset); `bad` hears the rest."""
+    checked: dict[str, Any] = {}
+    for option in ALL_OPTIONS:
+        value = values.get(option.field)
+        value = option.default if value is None else value
+        try:
+            checked[option.field] = option.check(value)
+        except checks.Invalid:
+            bad(option, value.value if hasattr(value, "value") else value)
+    return checked
 
 
-def _https_parts(url: str) -> Any:
-    """urlsplit result if `url` is https with a valid host and port and no user
-    info, query or fragment; else None."""
-    if not isinstance(url, str) or any(c in url for c in "?# \t\n\\"):
-        return None
-    parts = urlsplit(url)
-    try:
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        return None
-    if parts.scheme != "https" or parts.username is not None or parts.password is not None:
-        return None
-    if not _valid_host(parts.hostname):
-        return None
-    return parts
-
-
-def normalize_authenticate_url(url: str) -> str | None:
-    """`https://host[:port]` for a valid authenticate URL, else None."""
-    parts = _https_parts(url)
-    if parts is None or parts.path not in ("", "/"):
-        return None
-    return f"https://{parts.netloc.lower()}"
-
-
-def _valid_redirect_url(url: str) -> bool:
-    parts = _https_parts(url)
-    return parts is not None and parts.path.endswith(CALLBACK_PATH) and "//" not in parts.path
-
-
-# --- validation -----------------------------------------------------------
-
-
-def _distinct_strings(value: Any) -> bool:
-    return (
-        isinstance(value, list)
-        and all(isinstance(item, str) for item in value)
-        and len(set(value)) == len(value)
-    )
-
-
-def _enum_value(value: Any) -> Any:
-    return value.value if isinstance(value, str) and hasattr(value, "value") else value
+def _joined(checked: dict[str, Any], name: Callable[[str], str]) -> list[Problem]:
+    """The rules that join settings (only between values that passed their own checks)."""
+    found: list[Problem] = []
+    o = OPTIONS_BY_KEY
+    adopt = ("adopt_application_object_id", "adopt_service_principal_object_id")
+    if all(f in checked for f in adopt) and bool(checked[adopt[0]]) != bool(checked[adopt[1]]):
+        # A portal-registered app always has its enterprise application: creating a
+        # second one for it fails, and an adopted one cannot belong to a new app.
+        missing = (
+            "adoptServicePrincipalObjectId" if checked[adopt[0]] else "adoptApplicationObjectId"
+        )
+        empty = o[missing]
+        found.append(Problem(name(empty.key), empty.expects, ""))
+    grant = checked.get("adopt_admin_consent_grant_id")
+    if grant and checked.get("grant_admin_consent") is False:
+        option = o["adoptAdminConsentGrantId"]
+        found.append(Problem(name(option.key), option.expects, grant))
+    audience, environment = checked.get("sign_in_audience"), checked.get("azure_environment")
+    if (
+        audience is SignInAudience.AZURE_AD_MULTIPLE_ORGS
+        and environment
+        and not clouds.is_global(environment)
+    ):
+        found.append(
+            Problem(
+                f"{name('signInAudience')} with {name(ENVIRONMENT_OPTION.key)}",
+                f"{SignInAudience.AZURE_AD_MY_ORG.value} outside the global cloud: Pomerium "
+                f"accepts multi-tenant sign-in only through {clouds.MULTI_TENANT_PROVIDER_URL}",
+                f"{audience.value} in {environment}",
+            )
+        )
+    return found
 
 
 def validate(
@@ -336,173 +405,18 @@ def validate(
     keys take their defaults), or ConfigError naming every bad key via `name`."""
     problems: list[Problem] = []
 
-    def get(option: Option) -> Any:
-        value = values.get(option.field)
-        return option.default if value is None else value
-
     def bad(option: Option, got: Any) -> None:
         problems.append(Problem(name(option.key), option.expects, got))
 
-    o = OPTIONS_BY_KEY
-
-    url = get(o["authenticateServiceUrl"])
-    authenticate_url = normalize_authenticate_url(url) if isinstance(url, str) else None
-    if authenticate_url is None:
-        bad(o["authenticateServiceUrl"], url)
-
-    additional = get(o["additionalRedirectUrls"])
-    if not (_distinct_strings(additional) and all(_valid_redirect_url(u) for u in additional)):
-        bad(o["additionalRedirectUrls"], additional)
-        additional = []
-
-    display_name = get(o["displayName"])
-    if not isinstance(display_name, str) or len(display_name) > MAX_DISPLAY_NAME:
-        bad(o["displayName"], display_name)
-        display_name = ""
-    display_name = display_name.strip() or f"Pomerium ({stack})"
-
-    audience_value = _enum_value(get(o["signInAudience"]))
-    audience = next((a for a in SignInAudience if a.value == audience_value), None)
-    if audience is None:
-        bad(o["signInAudience"], audience_value)
-
-    scopes = get(o["graphScopes"])
-    if not (scopes and _distinct_strings(scopes) and all(s in DELEGATED_SCOPE_IDS for s in scopes)):
-        bad(o["graphScopes"], scopes)
-
-    claims_value = get(o["groupMembershipClaims"])
-    claims_raw = (
-        [_enum_value(c) for c in claims_value] if isinstance(claims_value, list) else claims_value
-    )
-    known_claims = {c.value: c for c in GroupMembershipClaim}
-    claims_ok = (
-        bool(claims_raw)
-        and _distinct_strings(claims_raw)
-        and all(c in known_claims for c in claims_raw)
-        and (GroupMembershipClaim.NONE.value not in claims_raw or len(claims_raw) == 1)
-    )
-    if not claims_ok:
-        bad(o["groupMembershipClaims"], claims_raw)
-
-    owners = get(o["owners"])
-    if not (
-        _distinct_strings(owners)
-        and all(_object_id(x) for x in owners)
-        and len({x.lower() for x in owners}) == len(owners)
-    ):
-        bad(o["owners"], owners)
-
-    groups = get(o["allowedGroups"])
-    if not (_distinct_strings(groups) and all(_object_id(x) for x in groups)):
-        bad(o["allowedGroups"], groups)
-
-    deployer = get(o["deployerObjectId"])
-    if not (deployer == "" or _object_id(deployer)):
-        bad(o["deployerObjectId"], deployer)
-        deployer = ""
-
-    grant_id = get(o["adoptAdminConsentGrantId"])
-    grant_ok = isinstance(grant_id, str) and (grant_id == "" or _GRANT_ID.match(grant_id))
-    if not grant_ok or (grant_id and get(o["grantAdminConsent"]) is not True):
-        bad(o["adoptAdminConsentGrantId"], grant_id)
-        grant_id = ""
-
-    flags: dict[str, bool] = {}
-    adopted: dict[str, str] = {}
-    for key in ("adoptApplicationObjectId", "adoptServicePrincipalObjectId"):
-        value = get(o[key])
-        if not (value == "" or _object_id(value)):
-            bad(o[key], value)
-            value = ""
-        adopted[key] = value.lower()
-    if bool(adopted["adoptApplicationObjectId"]) != bool(adopted["adoptServicePrincipalObjectId"]):
-        # A portal-registered app always has its enterprise application: creating a
-        # second one for it fails, and an adopted one cannot belong to a new app.
-        empty = next(k for k, v in adopted.items() if not v)
-        bad(o[empty], "")
-
-    for key in (
-        "grantAdminConsent",
-        "includeDeployerAsOwner",
-        "assignmentRequired",
-        "adoptKubernetesSecret",
-        "protect",
-    ):
-        value = get(o[key])
-        if not isinstance(value, bool):
-            bad(o[key], value)
-        flags[key] = value is True
-
-    days = get(o["clientSecretRotationDays"])
-    # Pulumi's Python provider host hands other languages' integers over as
-    # floats (30.0): a whole float is the same number of days.
-    if isinstance(days, float) and days.is_integer():
-        days = int(days)
-    if (
-        isinstance(days, bool)
-        or not isinstance(days, int)
-        or not rotation.MIN_ROTATION_DAYS <= days <= rotation.MAX_ROTATION_DAYS
-    ):
-        bad(o["clientSecretRotationDays"], days)
-
-    namespace = get(o["kubernetesNamespace"])
-    if not (
-        isinstance(namespace, str) and len(namespace) <= 63 and _DNS_1123_LABEL.match(namespace)
-    ):
-        bad(o["kubernetesNamespace"], namespace)
-
-    secret_name = get(o["kubernetesSecretName"])
-    if not (
-        isinstance(secret_name, str)
-        and len(secret_name) <= 253
-        and _DNS_1123_SUBDOMAIN.match(secret_name)
-    ):
-        bad(o["kubernetesSecretName"], secret_name)
-
-    environment_value = get(ENVIRONMENT_OPTION)
-    environment = (
-        clouds.normalize_environment(environment_value)
-        if isinstance(environment_value, str)
-        else None
-    )
-    if environment not in clouds.LOGIN_HOSTS:
-        bad(ENVIRONMENT_OPTION, environment_value)
-    elif audience is SignInAudience.AZURE_AD_MULTIPLE_ORGS and not clouds.is_global(environment):
-        problems.append(
-            Problem(
-                f"{name('signInAudience')} with {name(ENVIRONMENT_OPTION.key)}",
-                f"{SignInAudience.AZURE_AD_MY_ORG.value} outside the global cloud: Pomerium "
-                f"accepts multi-tenant sign-in only through {clouds.MULTI_TENANT_PROVIDER_URL}",
-                f"{audience.value} in {environment}",
-            )
-        )
-
+    checked = _checked(values, bad)
+    problems += _joined(checked, name)
     if problems:
         raise ConfigError(problems, context=context)
-    assert authenticate_url is not None and audience is not None and environment is not None
-    return Settings(
-        authenticate_service_url=authenticate_url,
-        redirect_urls=tuple(dict.fromkeys([authenticate_url + CALLBACK_PATH, *additional])),
-        display_name=display_name,
-        sign_in_audience=audience,
-        graph_scopes=tuple(scopes),
-        group_membership_claims=tuple(known_claims[c] for c in claims_raw),
-        grant_admin_consent=flags["grantAdminConsent"],
-        owners=tuple(owner.lower() for owner in owners),
-        include_deployer_as_owner=flags["includeDeployerAsOwner"],
-        deployer_object_id=deployer.lower(),
-        assignment_required=flags["assignmentRequired"],
-        allowed_groups=tuple(group.lower() for group in groups),
-        adopt_application_object_id=adopted["adoptApplicationObjectId"],
-        adopt_service_principal_object_id=adopted["adoptServicePrincipalObjectId"],
-        adopt_kubernetes_secret=flags["adoptKubernetesSecret"],
-        adopt_admin_consent_grant_id=grant_id,
-        client_secret_rotation_days=days,
-        kubernetes_namespace=namespace,
-        kubernetes_secret_name=secret_name,
-        protect=flags["protect"],
-        azure_environment=environment,
-    )
+    callback = checked["authenticate_service_url"] + CALLBACK_PATH
+    additional = checked.pop("additional_redirect_urls")
+    checked["redirect_urls"] = tuple(dict.fromkeys([callback, *additional]))
+    checked["display_name"] = checked["display_name"] or f"Pomerium ({stack})"
+    return Settings(**checked)
 
 
 def settings_from_args(args: Mapping[str, Any], *, stack: str) -> Settings:
@@ -554,7 +468,7 @@ def args_from_config(
     the namespace), validated: ConfigError names every wrong key. `tenant_id`:
     the azuread provider's `tenantId` setting, if the stack pins one."""
     problems: list[Problem] = []
-    if tenant_id and not _GUID.match(tenant_id):
+    if tenant_id and not checks.GUID.match(tenant_id):
         # The provider URL names the tenant, and Pomerium requires the discovery
         # document's issuer to equal it: Entra ID's issuer names the tenant's GUID.
         problems.append(

@@ -170,7 +170,7 @@ def evaluate(
     stack_config: Mapping[str, str] | None = None,
 ) -> list[Finding]:
     """Every violation of every policy for a program run's registrations
-    (components.offline.Registration), with `config` keyed by policy name."""
+    (tools.offline.Registration), with `config` keyed by policy name."""
     config, stack_config = config or {}, stack_config or {}
     by_urn = {r.urn: r for r in registrations}
     findings: list[Finding] = []

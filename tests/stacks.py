@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from components import offline
+from tools import offline
 
 PROJECT = "pomerium-azure-ad"
 STAGING_OWNER = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"

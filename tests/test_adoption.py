@@ -8,11 +8,12 @@ from typing import Any
 import pulumi
 import pytest
 
-from components import adoption, offline
+from components import adoption
 from components.graph import DEFAULT_GRAPH_SCOPES, DELEGATED_SCOPE_IDS, GRAPH_APP_ID
-from components.offline import PlaceholderCloud, Registration
 from components.settings import PROJECT, settings_from_args
 from tests.stacks import run_fixture
+from tools import offline
+from tools.offline import PlaceholderCloud, Registration
 
 APP = "0303f438-3c5c-4190-9854-08d3eb31bd9f"
 SP = "6ba7b810-9dad-11d1-80b4-00c04fd430c8"

@@ -1,7 +1,7 @@
 """Stack files and config as the Pulumi CLI reads and checks them.
 
 Expected values are worked out from the CLI's source (cited in
-components/cli_config.py): `pulumi config set` writes scalars as strings
+tools/cli_config.py): `pulumi config set` writes scalars as strings
 ("60", "true"), `--type int|bool` writes them unquoted, and the CLI hands the
 program text either way.
 """
@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components import cli_config, offline
-from components.cli_config import StackFileError, config_text, value_has_type
+from tools import cli_config, offline
+from tools.cli_config import StackFileError, config_text, value_has_type
 
 ROOT = Path(__file__).resolve().parent.parent
 URL = "https://authenticate.example.com"

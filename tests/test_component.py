@@ -7,10 +7,10 @@ from datetime import datetime
 import pulumi
 import pytest
 
-from components import offline
 from components.args import GroupMembershipClaim, PomeriumIdentityProviderArgs
 from components.identity_provider import TYPE_TOKEN, PomeriumIdentityProvider
-from components.offline import Registration
+from tools import offline
+from tools.offline import Registration
 
 ARGS: PomeriumIdentityProviderArgs = {
     "authenticate_service_url": "https://authenticate.corp.example.com",

@@ -20,8 +20,6 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from components import offline
-from components.offline import PlaceholderCloud
 from tests.deploy_sequence import facts
 from tests.deploy_sequence.engine import Resource, State, World, deploy, initial_state
 from tests.deploy_sequence.fixtures import (
@@ -35,6 +33,8 @@ from tests.deploy_sequence.fixtures import (
     TENANT,
 )
 from tests.deploy_sequence.sequence import problems, replaced_credentials, run, up
+from tools import offline
+from tools.offline import PlaceholderCloud
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = facts.KUBERNETES_SECRET
@@ -190,7 +190,7 @@ def test_upgrading_from_0_1_0_replaces_nothing(fixture: str) -> None:
 def test_the_scheduled_rotation_targets_suffice_once_the_provider_is_deployed() -> None:
     """The scheduled rotation runs `up --target` on the commit last deployed,
     whose deploy made the Secret's provider: the targets need not name it."""
-    from components.rotation_targets import rotation_targets
+    from tools.rotation_targets import rotation_targets
 
     state = first_deploy(FIXTURES["basic"])
     program, full = run(FIXTURES["basic"], NEXT_30_DAY_PERIOD + timedelta(hours=1))
@@ -203,7 +203,7 @@ def test_the_scheduled_rotation_targets_suffice_once_the_provider_is_deployed() 
 def test_a_targeted_rotation_of_a_commit_never_deployed_is_refused() -> None:
     """Why the rotation job runs the last-deployed commit: on 0.1.0's state, this
     version's provider does not exist yet, and --target will not create it."""
-    from components.rotation_targets import rotation_targets
+    from tools.rotation_targets import rotation_targets
 
     state = recorded_state("basic")
     program, full = run(FIXTURES["basic"], NEXT_30_DAY_PERIOD + timedelta(hours=1))
@@ -407,3 +407,13 @@ def test_the_cli_that_applies_the_rules_is_pinned() -> None:
             if str(step.get("uses", "")).startswith("pulumi/actions"):
                 pinned.add(str((step.get("with") or {}).get("pulumi-version")))
     assert pinned == {facts.CLI_VERSION_READ}
+
+
+@pytest.mark.parametrize("fixture", sorted(FIXTURES))
+def test_every_resource_keeps_its_urn(fixture: str) -> None:
+    """The 0.1.0 snapshot's resources (type, name, parent) are all still declared,
+    by URN or by an alias: a move without an alias would be a create and a delete."""
+    state = recorded_state(fixture)
+    program, _ = run(FIXTURES[fixture], T0)
+    declared = {urn for r in program.registrations for urn in (r.urn, *r.aliases)}
+    assert set(state.resources) - declared == set()

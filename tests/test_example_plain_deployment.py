@@ -18,14 +18,14 @@ import kubernetes_validate
 import pulumi
 import pytest
 
-from components import offline
 from components.secret_data import SECRET_KEYS
-from tests.test_workflows_example_ingress import (
+from tests.test_example_ingress import (
     EXAMPLE,
     IDENTITY_STACK,
     NOW,
     CloudWithIdentityStack,
 )
+from tools import offline
 
 # The key the identity stack writes the client secret under, and Pomerium's setting for
 # a file holding it (pomerium/pomerium config/options.go: idp_client_secret_file, bound

@@ -15,13 +15,14 @@ import pulumi
 import pytest
 import yaml
 
-from components import clock, offline, rotation
-from components.cli import main
+from components import clock, rotation
 from components.graph import DEFAULT_GRAPH_SCOPES
-from components.plan import redact, runner
-from components.plan.manifests import DEFAULT_BOOTSTRAP_SECRET
 from components.secret_data import CLIENT_SECRET_KEYS, SECRET_KEYS
 from components.settings import CALLBACK_PATH, PROJECT, args_from_config
+from tools import offline
+from tools.cli import main
+from tools.plan import redact, runner
+from tools.plan.manifests import DEFAULT_BOOTSTRAP_SECRET
 
 STACKS = offline.stack_names()
 AT = "2026-11-26"
@@ -317,7 +318,7 @@ def test_out_writes_nothing_for_an_invalid_stack(
 
 
 def test_the_pomerium_resource_check_rejects_what_the_crd_rejects() -> None:
-    from components.plan.manifests import ManifestError, validate_pomerium
+    from tools.plan.manifests import ManifestError, validate_pomerium
 
     valid = {
         "apiVersion": "ingress.pomerium.io/v1",

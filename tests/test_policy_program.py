@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from components import clock, offline
+from components import clock
 from policy.harness import Finding, evaluate
 from policy.pack import POLICIES
+from tools import offline
 
 # Inside a rotation period, and the day a new one starts (a rotating deploy).
 MOMENTS = [datetime(2026, 11, 26, tzinfo=UTC), datetime(2026, 9, 17, tzinfo=UTC)]

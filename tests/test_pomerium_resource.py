@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 import yaml
 
-from components import offline
 from components.secret_data import IDP_PROVIDER
+from tools import offline
 
 ROOT = Path(__file__).resolve().parent.parent
 CRD = yaml.safe_load((ROOT / "schemas" / "ingress.pomerium.io_pomerium.crd.yaml").read_text())

@@ -10,13 +10,14 @@ import kubernetes_validate
 import pulumi
 import pytest
 
-from components import offline, rotation
+from components import rotation
 from components.graph import DELEGATED_PERMISSION_TYPE, DELEGATED_SCOPE_IDS, GRAPH_APP_ID
 from components.identity_provider import REPLICATION_WAIT_SECONDS
-from components.offline import PlaceholderCloud, Registration, run_program, stack_config
 from components.secret_data import CLIENT_SECRET_KEYS, LABELS, SECRET_KEYS
 from components.settings import PROJECT
 from tests.stacks import STAGING_OWNER, run_fixture
+from tools import offline
+from tools.offline import PlaceholderCloud, Registration, run_program, stack_config
 
 STACKS = offline.stack_names()
 OUTPUTS = {

@@ -17,10 +17,10 @@ import pytest
 from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.server import ComponentInitError
 
-from components import offline
 from components.identity_provider import TYPE_TOKEN
 from components.settings import PROJECT
 from tests.test_provider_schema import served_schema
+from tools import offline
 
 PLUGIN_MAIN = Path(__file__).resolve().parent.parent / "provider" / "__main__.py"
 

@@ -11,8 +11,8 @@ import jsonschema
 import pytest
 import yaml
 
-from components import offline
 from components.settings import OPTIONS, PROJECT
+from tools import offline
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_FILE = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())

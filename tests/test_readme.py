@@ -6,11 +6,12 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 import yaml
 
-from components import offline
 from components.settings import OPTIONS
 from tests.test_program import OUTPUTS
+from tools import offline
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
@@ -60,7 +61,7 @@ def test_readme_commands_exist() -> None:
 
 
 def test_the_deploy_identity_table_is_the_codes() -> None:
-    from components.permissions import ALL_NEEDS
+    from tools.permissions import ALL_NEEDS
 
     section = README.split("### Deploy identity permissions\n", 1)[1]
     rows = [line for line in section.splitlines() if line.strip().startswith("| ")][2:]
@@ -76,3 +77,102 @@ def test_the_deploy_identity_table_is_the_codes() -> None:
         if len(c) == 3
     ]
     assert table == [(n.what, n.graph_permissions, n.directory_roles) for n in ALL_NEEDS]
+
+
+# The README is the user's front door; detail lives in docs/ (issue 14).
+
+MAX_README_LINES = 450
+DOCS = sorted((ROOT / "docs").glob("*.md"))
+LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+
+
+def prose(markdown: str) -> str:
+    """The text outside fenced code blocks, with inline code spans removed."""
+    kept, fenced = [], False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        elif not fenced:
+            kept.append(re.sub(r"`[^`]*`", "", line))
+    return "\n".join(kept)
+
+
+def headings(markdown: str) -> list[tuple[int, str]]:
+    """(level, text) of every ATX heading outside fenced code blocks."""
+    found, fenced = [], False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        elif not fenced and (match := re.match(r"(#{1,6}) +(.+?) *#*$", line)):
+            found.append((len(match[1]), match[2]))
+    return found
+
+
+def slug(text: str) -> str:
+    """GitHub's anchor for a heading: link text kept, punctuation dropped, spaces to hyphens."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).replace("`", "").lower()
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def anchors(markdown: str) -> set[str]:
+    seen: dict[str, int] = {}
+    result = set()
+    for _, text in headings(markdown):
+        base = slug(text)
+        count = seen.get(base, 0)
+        seen[base] = count + 1
+        result.add(base if count == 0 else f"{base}-{count}")
+    return result
+
+
+def links(path: Path) -> list[str]:
+    return LINK.findall(prose(path.read_text()))
+
+
+def test_slug_is_githubs() -> None:
+    assert slug("What is verified here, and what only a real deploy shows") == (
+        "what-is-verified-here-and-what-only-a-real-deploy-shows"
+    )
+    assert slug("1b. Kubernetes provider resource (`pulumi:providers:kubernetes`)") == (
+        "1b-kubernetes-provider-resource-pulumiproviderskubernetes"
+    )
+    assert anchors("# A\n## A\n```\n# not a heading\n```\n") == {"a", "a-1"}
+
+
+def test_readme_is_at_most_450_lines() -> None:
+    lines = len(README.splitlines())
+    assert lines <= MAX_README_LINES, (
+        f"README.md has {lines} lines (at most {MAX_README_LINES}): "
+        "move the detail to a page under docs/ and link it"
+    )
+
+
+def test_every_docs_page_is_linked_from_the_readme() -> None:
+    linked = {target.split("#", 1)[0] for target in links(ROOT / "README.md")}
+    assert DOCS, "docs/ has no pages"
+    missing = [f"docs/{page.name}" for page in DOCS if f"docs/{page.name}" not in linked]
+    assert not missing, f"not linked from README.md: {missing}"
+
+
+def test_contents_list_links_every_section() -> None:
+    sections = [text for level, text in headings(README) if level == 2 and text != "Contents"]
+    contents = README.split("\n## Contents\n", 1)[1].split("\n## ", 1)[0]
+    listed = {target[1:] for target in LINK.findall(contents) if target.startswith("#")}
+    assert [text for text in sections if slug(text) not in listed] == []
+
+
+@pytest.mark.parametrize(
+    "page", [ROOT / "README.md", *DOCS], ids=lambda page: str(page.relative_to(ROOT))
+)
+def test_relative_links_and_anchors_resolve(page: Path) -> None:
+    broken = []
+    for target in links(page):
+        if re.match(r"[a-z][a-z0-9+.-]*:", target):  # https:, mailto:, ...
+            continue
+        path, _, anchor = target.partition("#")
+        resolved = (page.parent / path).resolve() if path else page
+        if not resolved.exists():
+            broken.append(f"{target}: no such file")
+        elif anchor and resolved.suffix == ".md" and anchor not in anchors(resolved.read_text()):
+            broken.append(f"{target}: no such heading")
+    assert broken == []

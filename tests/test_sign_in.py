@@ -8,9 +8,9 @@ import pulumi
 import pytest
 
 from components.graph import DEFAULT_ACCESS_APP_ROLE_ID
-from components.offline import ProgramRun, Registration
 from components.settings import PROJECT
 from tests.stacks import run_fixture
+from tools.offline import ProgramRun, Registration
 
 GROUPS = ["3f2504e0-4f89-11d3-9a0c-0305e82c3301", "6ba7b810-9dad-11d1-80b4-00c04fd430c8"]
 WARNING = "users of any Entra ID tenant can sign in"

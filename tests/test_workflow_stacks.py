@@ -15,7 +15,7 @@ from types import ModuleType
 import pytest
 import yaml
 
-from components import offline
+from tools import offline
 
 ROOT = offline.PROJECT_DIR
 SCRIPT = ROOT / ".github" / "scripts" / "stacks.py"

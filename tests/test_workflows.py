@@ -3,6 +3,7 @@ vendored copy, offline) and with the properties the pipeline promises."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from components import offline
+from tools import offline
 
 ROOT = offline.PROJECT_DIR
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -297,7 +298,10 @@ def step(job: dict[str, Any], step_id: str) -> dict[str, Any]:
 
 def test_the_rotation_targets_only_the_credentials_and_the_secret() -> None:
     job = workflow("rotate.yml")["jobs"]["rotate"]
-    assert "components.rotation_targets" in step(job, "targets")["run"]
+    targets = step(job, "targets")["run"]
+    # The CLI's entry point, or the module a commit from before it has (0.1.0).
+    assert "pomerium-azure-ad rotation-targets" in targets
+    assert "python -m components.rotation_targets" in targets
     ups = [s for s in uses_steps(job, "pulumi/actions@") if s.get("with", {}).get("command")]
     [up] = ups
     assert up["with"]["command"] == "up"
@@ -310,7 +314,8 @@ def test_the_rotation_checks_expiry_before_and_after_and_fails_loudly() -> None:
     job = workflow("rotate.yml")["jobs"]["rotate"]
     steps = job["steps"]
     before = step(job, "before")
-    assert "components.expiry_check" in before["run"] and "--when before" in before["run"]
+    assert "pomerium-azure-ad expiry-check" in before["run"] and "--when before" in before["run"]
+    assert "python -m components.expiry_check" in before["run"]
     assert before["continue-on-error"] is True, "a late credential must still be rotated"
     up_index = next(i for i, s in enumerate(steps) if s.get("with", {}).get("command") == "up")
     after = [i for i, s in enumerate(steps) if "--when after" in s.get("run", "")]
@@ -351,12 +356,9 @@ def test_no_job_uses_a_stored_azure_client_secret() -> None:
 
 
 def test_every_variable_the_workflows_read_is_documented() -> None:
-    # README.md once the section is merged; until then the draft beside it.
-    candidates = [ROOT / "README.md", Path("/tmp/readme-4.md")]
-    texts = [p.read_text() for p in candidates if p.exists()]
-    documented = next((t for t in texts if "## Continuous deployment" in t), None)
-    if documented is None:
-        pytest.skip("no README section on continuous deployment yet")
+    documented = (ROOT / "README.md").read_text() + (
+        ROOT / "docs" / "continuous-deployment.md"
+    ).read_text()
     used = set()
     for _, body in all_texts():
         used |= set(re.findall(r"vars\.([A-Z0-9_]+)", body))
@@ -446,3 +448,19 @@ def test_scripts_test_runs_the_workflow_linters() -> None:
     assert "actionlint" in script
     assert "zizmor --offline" in script
     assert script.index("mypy") < script.index("actionlint") < script.index("pytest")
+
+
+def test_the_rotation_finds_the_cli_of_this_commit(tmp_path: Path) -> None:
+    """The detection step, run on this checkout, picks the CLI's entry points."""
+    import subprocess
+
+    script = step(workflow("rotate.yml")["jobs"]["rotate"], "tools")["run"]
+    output = tmp_path / "output"
+    subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=ROOT,
+        env={**os.environ, "GITHUB_OUTPUT": str(output)},
+        check=True,
+        capture_output=True,
+    )
+    assert output.read_text() == "style=cli\n"

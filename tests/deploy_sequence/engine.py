@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from components.offline import ProgramRun, Registration
+from tools.offline import ProgramRun, Registration
 
 from . import facts
 

@@ -3,7 +3,7 @@
     uv run python -m tests.deploy_sequence.record_state > tests/deploy_sequence/state_0_1_0.json
 
 was run on the commit that released 0.1.0 (cd377d4), with this package and
-components/offline.py's recording of URNs, providers and outputs: what that
+tools/offline.py's recording (then components/offline.py) of URNs, providers and outputs: what that
 program declares for each fixture at RECORDED_AT, as the state a deploy of it
 leaves (adoption's imports included, as if they had worked).
 """

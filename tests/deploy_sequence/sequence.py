@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from components import offline
-from components.offline import PlaceholderCloud, ProgramRun
+from tools import offline
+from tools.offline import PlaceholderCloud, ProgramRun
 
 from . import facts
 from .engine import Deployment, State, World, deploy

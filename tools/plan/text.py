@@ -35,14 +35,13 @@ def _rows(rows: list[tuple[str, str]], indent: str) -> list[str]:
     return [f"{indent}{label + ':':<{width}} {value}" for label, value in rows]
 
 
-def _plan_lines(plan: StackPlan) -> list[str]:
-    app, sp, secret = plan.application, plan.service_principal, plan.kubernetes_secret
+def _application_lines(app: Any) -> list[str]:
     audience = _AUDIENCE.get(app.sign_in_audience)
     lines = [
         f'  Application "{app.display_name}"{_protected(app.protected)}'
         f"{_imported(app.imported_from)}"
     ]
-    lines += _rows(
+    return lines + _rows(
         [
             ("client id", app.client_id),
             (
@@ -62,20 +61,26 @@ def _plan_lines(plan: StackPlan) -> list[str]:
         ],
         "    ",
     )
-    lines.append(
+
+
+def _service_principal_lines(sp: Any) -> list[str]:
+    lines = [
         f"  Service principal (enterprise application){_protected(sp.protected)}"
         f"{_imported(sp.imported_from)}"
-    )
-    sp_rows = [("client id", sp.client_id), ("owners", _join(sp.owners))]
+    ]
+    rows = [("client id", sp.client_id), ("owners", _join(sp.owners))]
     if sp.app_role_assignment_required is not None:
-        sp_rows.append(("assignment required", str(sp.app_role_assignment_required).lower()))
+        rows.append(("assignment required", str(sp.app_role_assignment_required).lower()))
     if sp.assigned_groups:
-        sp_rows.append(("assigned groups", _join(sp.assigned_groups)))
-    lines += _rows(sp_rows, "    ")
-    lines.append(
+        rows.append(("assigned groups", _join(sp.assigned_groups)))
+    return lines + _rows(rows, "    ")
+
+
+def _credential_lines(plan: StackPlan) -> list[str]:
+    lines = [
         f"  Client secrets (rotate every {plan.rotation.every_days} days; "
         f"next rotation {plan.rotation.next_rotation})"
-    )
+    ]
     for credential in plan.client_secrets:
         lines.append(
             f"    {credential.slot}  {credential.display_name}  ends {credential.end_date}  "
@@ -89,20 +94,36 @@ def _plan_lines(plan: StackPlan) -> list[str]:
         )
     else:
         lines.append("  Admin consent: none declared (grantAdminConsent is false)")
-    lines.append(
+    return lines
+
+
+def _secret_lines(secret: Any) -> list[str]:
+    lines = [
         f"  Kubernetes Secret {secret.namespace}/{secret.name} ({secret.type})"
         f"{_protected(secret.protected)}"
         f"{' [takes over the existing Secret]' if secret.taken_over else ''}"
-    )
+    ]
     keys = [f"{k} (secret)" if k in secret.secret_keys else k for k in secret.keys]
-    lines += _rows([("keys", _join(keys))], "    ")
-    lines += [f"  program warning: {warning}" for warning in plan.warnings]
-    lines.append("  Deploy identity needs")
+    return lines + _rows([("keys", _join(keys))], "    ")
+
+
+def _deploy_identity_lines(plan: StackPlan) -> list[str]:
+    lines = ["  Deploy identity needs"]
     for need in plan.deploy_identity:
         lines.append(
             f"    {need['what']}: Graph {_join(need['graph_permissions'])} (workload identity), "
             f"or the role {' or '.join(need['directory_roles'])} (person)"
         )
+    return lines
+
+
+def _plan_lines(plan: StackPlan) -> list[str]:
+    lines = _application_lines(plan.application)
+    lines += _service_principal_lines(plan.service_principal)
+    lines += _credential_lines(plan)
+    lines += _secret_lines(plan.kubernetes_secret)
+    lines += [f"  program warning: {warning}" for warning in plan.warnings]
+    lines += _deploy_identity_lines(plan)
     lines.append("  Outputs")
     lines += _rows([(name, _format(value)) for name, value in plan.outputs.items()], "    ")
     return lines

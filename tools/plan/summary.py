@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from .. import rotation
-from ..graph import DELEGATED_PERMISSION_TYPE, DELEGATED_SCOPE_IDS, GRAPH_APP_ID
+from components import rotation
+from components.graph import DELEGATED_PERMISSION_TYPE, DELEGATED_SCOPE_IDS, GRAPH_APP_ID
+from components.secret_data import CLIENT_SECRET_KEYS, PATCH_FORCE_ANNOTATION, SECRET_KEYS
+
 from ..offline import ProgramRun, Registration
-from ..secret_data import CLIENT_SECRET_KEYS, PATCH_FORCE_ANNOTATION, SECRET_KEYS
 from .redact import SECRET_OUTPUT
 
 UNKNOWN_OUTPUT = "[unknown]"
@@ -156,13 +157,43 @@ def _output(value: Any, *, known: bool, secret: bool) -> Any:
     return value if known else UNKNOWN_OUTPUT
 
 
+def _application(app: Registration) -> Application:
+    graph, other = _permissions(app.inputs.get("requiredResourceAccesses", []))
+    web = app.inputs.get("web", {})
+    return Application(
+        display_name=app.inputs.get("displayName", ""),
+        sign_in_audience=app.inputs.get("signInAudience", ""),
+        client_id=app.state.get("clientId", ""),
+        homepage_url=web.get("homepageUrl", ""),
+        reply_urls=list(web.get("redirectUris", [])),
+        graph_permissions=graph,
+        other_permissions=other,
+        group_membership_claims=list(app.inputs.get("groupMembershipClaims", [])),
+        owners=list(app.inputs.get("owners", [])),
+        protected=app.protect,
+        imported_from=app.import_id,
+    )
+
+
+def _service_principal(run: ProgramRun, sp: Registration) -> ServicePrincipal:
+    return ServicePrincipal(
+        client_id=sp.inputs.get("clientId", ""),
+        owners=list(sp.inputs.get("owners", [])),
+        protected=sp.protect,
+        app_role_assignment_required=sp.inputs.get("appRoleAssignmentRequired"),
+        imported_from=sp.import_id,
+        # Sorted: registrations arrive in whatever order their inputs resolve.
+        assigned_groups=sorted(
+            a.inputs.get("principalObjectId", "") for a in run.of_type(":AppRoleAssignment")
+        ),
+    )
+
+
 def summarize(run: ProgramRun, *, now: datetime, rotation_days: int) -> StackPlan:
     """The plan of one successful run (whose strings already carry placeholder tokens)."""
     app = run.one(":Application")
     sp = run.one(":ServicePrincipal")
     secret = run.one("core/v1:Secret")
-    graph, other = _permissions(app.inputs.get("requiredResourceAccesses", []))
-    web = app.inputs.get("web", {})
     plan = rotation.plan_rotation(now, rotation_days)
     grants = run.of_type(":ServicePrincipalDelegatedPermissionGrant")
     metadata = secret.inputs.get("metadata", {})
@@ -172,30 +203,8 @@ def summarize(run: ProgramRun, *, now: datetime, rotation_days: int) -> StackPla
     return StackPlan(
         stack=run.stack,
         at=iso(now),
-        application=Application(
-            display_name=app.inputs.get("displayName", ""),
-            sign_in_audience=app.inputs.get("signInAudience", ""),
-            client_id=app.state.get("clientId", ""),
-            homepage_url=web.get("homepageUrl", ""),
-            reply_urls=list(web.get("redirectUris", [])),
-            graph_permissions=graph,
-            other_permissions=other,
-            group_membership_claims=list(app.inputs.get("groupMembershipClaims", [])),
-            owners=list(app.inputs.get("owners", [])),
-            protected=app.protect,
-            imported_from=app.import_id,
-        ),
-        service_principal=ServicePrincipal(
-            client_id=sp.inputs.get("clientId", ""),
-            owners=list(sp.inputs.get("owners", [])),
-            protected=sp.protect,
-            app_role_assignment_required=sp.inputs.get("appRoleAssignmentRequired"),
-            imported_from=sp.import_id,
-            # Sorted: registrations arrive in whatever order their inputs resolve.
-            assigned_groups=sorted(
-                a.inputs.get("principalObjectId", "") for a in run.of_type(":AppRoleAssignment")
-            ),
-        ),
+        application=_application(app),
+        service_principal=_service_principal(run, sp),
         rotation=Rotation(every_days=rotation_days, next_rotation=iso(plan.next_rotation)),
         client_secrets=_credentials(run.of_type(":ApplicationPassword"), plan, rotation_days),
         admin_consent=(

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from components import offline
-from components.rotation_targets import main, rotation_targets
 from components.settings import PROJECT
+from tools import offline
+from tools.rotation_targets import main, rotation_targets
 
 MOCK_STACK_PREFIX = "pulumi:pulumi:Stack$"
 

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components import expiry_check, offline, rotation
-from components.expiry_check import ExpiryCheck, When, main, required_remaining
+from components import rotation
+from tools import expiry_check, offline
+from tools.expiry_check import ExpiryCheck, When, main, required_remaining
 
 DAYS = st.integers(rotation.MIN_ROTATION_DAYS, rotation.MAX_ROTATION_DAYS)
 MOMENTS = st.datetimes(

@@ -15,8 +15,7 @@ from typing import Any
 
 import pulumi
 
-from .. import cli_config, offline, permissions
-from ..settings import (
+from components.settings import (
     ENVIRONMENT_KEY,
     OPTIONS,
     PROJECT,
@@ -24,6 +23,8 @@ from ..settings import (
     args_from_config,
     settings_from_args,
 )
+
+from .. import cli_config, offline, permissions
 from . import placeholders, policies
 from .redact import secret_values
 from .summary import StackPlan, summarize
@@ -114,6 +115,48 @@ def _with_tokens(run: offline.ProgramRun, tokens: dict[str, str]) -> offline.Pro
     )
 
 
+class _Stop(Exception):
+    """The stack is invalid: its result says why."""
+
+
+def _checked_config(
+    result: StackResult, project_dir: Path, overrides: dict[str, Any] | None
+) -> tuple[dict[str, str], Any]:
+    """The config as the CLI hands it over and the program's arguments, or _Stop
+    with the CLI's or the program's problems in `result`."""
+    stack = result.stack
+    try:
+        result.warnings = undeclared_keys(stack, project_dir, overrides)
+        config = offline.stack_config(stack, project_dir, overrides=overrides)
+    except offline.StackConfigError as error:
+        result.errors.append(str(error))
+        result.problems = [_pulumi_problem(error.path, p) for p in error.problems]
+        raise _Stop from None
+    try:
+        return config, check_settings(stack, config)
+    except ConfigError as error:
+        result.errors.append(str(error))
+        result.problems = [
+            {"source": "program", "key": p.key, "expected": p.expects, "got": p.got}
+            for p in error.problems
+        ]
+        raise _Stop from None
+
+
+def _run(result: StackResult, cloud: offline.PlaceholderCloud, **kwargs: Any) -> offline.ProgramRun:
+    try:
+        return offline.run_program(result.stack, cloud=cloud, **kwargs)
+    except Exception as error:  # the program itself failed: report it, plan the others
+        text = (
+            str(error)
+            if isinstance(error, pulumi.RunError)
+            else f"the program failed: {type(error).__name__}: {error}"
+        )
+        result.errors.append(text)
+        result.problems.append({"source": "program", "message": text})
+        raise _Stop from None
+
+
 def plan_stack(
     stack: str,
     *,
@@ -123,41 +166,17 @@ def plan_stack(
     client_secret: str | None = None,
     pack_config: dict[str, Any] | None = None,
 ) -> StackResult:
-    """Plan one stack. Errors are those a deploy would stop at: first the CLI's
-    checks of the stack file against Pulumi.yaml, then the program's own."""
+    """Plan one stack. Errors are those a deploy would stop at: the CLI's checks of
+    the stack file against Pulumi.yaml, the program's own, then the policy pack's."""
     result = StackResult(stack)
     try:
-        result.warnings = undeclared_keys(stack, project_dir, overrides)
-        config = offline.stack_config(stack, project_dir, overrides=overrides)
-    except offline.StackConfigError as error:
-        result.errors.append(str(error))
-        result.problems = [_pulumi_problem(error.path, p) for p in error.problems]
-        return result
-    try:
-        args = check_settings(stack, config)
-    except ConfigError as error:
-        result.errors.append(str(error))
-        result.problems = [
-            {"source": "program", "key": p.key, "expected": p.expects, "got": p.got}
-            for p in error.problems
-        ]
-        return result
-    tenant = config.get(TENANT_KEY)
-    cloud = offline.PlaceholderCloud(
-        tenant_id=tenant, client_secret=client_secret or offline.PLACEHOLDER_CLIENT_SECRET
-    )
-    try:
-        run = offline.run_program(
-            stack, now=now, project_dir=project_dir, overrides=overrides, cloud=cloud
+        config, args = _checked_config(result, project_dir, overrides)
+        tenant = config.get(TENANT_KEY)
+        cloud = offline.PlaceholderCloud(
+            tenant_id=tenant, client_secret=client_secret or offline.PLACEHOLDER_CLIENT_SECRET
         )
-    except Exception as error:  # the program itself failed: report it, plan the others
-        text = (
-            str(error)
-            if isinstance(error, pulumi.RunError)
-            else (f"the program failed: {type(error).__name__}: {error}")
-        )
-        result.errors.append(text)
-        result.problems.append({"source": "program", "message": text})
+        run = _run(result, cloud, now=now, project_dir=project_dir, overrides=overrides)
+    except _Stop:
         return result
     verdict = policies.judge(run, now=now, stack_config=config, pack_config=pack_config or {})
     result.errors += [f.line for f in verdict.violations]

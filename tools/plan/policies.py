@@ -11,7 +11,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .. import clock, offline
+from components import clock
+
+from .. import offline
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 

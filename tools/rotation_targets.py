@@ -1,6 +1,6 @@
 """The resources the scheduled rotation may change, as `pulumi up --target` URNs.
 
-    python -m components.rotation_targets --stack prod
+    uv run pomerium-azure-ad rotation-targets --stack prod
 
 prints one URN a line: the two ApplicationPassword slots and the Kubernetes Secret
 (children of the component), plus the component and the root stack, so that their
@@ -18,9 +18,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .identity_provider import TYPE_TOKEN
-from .rotation import SLOTS
-from .settings import PROJECT
+from components.identity_provider import TYPE_TOKEN
+from components.rotation import SLOTS
+from components.settings import PROJECT
 
 # The component's name in __main__.py.
 COMPONENT_NAME = "pomerium"
@@ -50,7 +50,7 @@ def rotation_targets(stack: str, *, project: str = PROJECT) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m components.rotation_targets", description=__doc__.splitlines()[0]
+        prog="pomerium-azure-ad rotation-targets", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--stack", required=True, help="stack name, without organization")
     args = parser.parse_args(argv)

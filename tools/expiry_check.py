@@ -2,7 +2,7 @@
 
 Run by the scheduled rotation before and after its deploy:
 
-    python -m components.expiry_check --stack prod --when before \\
+    uv run pomerium-azure-ad expiry-check --stack prod --when before \\
         --expires-at "$(pulumi stack output client_secret_expires_at --stack prod)"
 
 Exit status 0 when the credential has at least the guaranteed time left, 1 (with a
@@ -29,8 +29,8 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
-from . import clock, rotation
-from .settings import PROJECT
+from components import clock, rotation
+from components.settings import PROJECT
 
 # GitHub starts scheduled runs late under load (minutes, sometimes hours).
 SCHEDULE_GRACE = timedelta(days=1)
@@ -114,7 +114,7 @@ def stack_rotation_days(stack: str, project_dir: Path | None = None) -> int:
 
 def main(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m components.expiry_check", description=__doc__.splitlines()[0]
+        prog="pomerium-azure-ad expiry-check", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--stack", required=True, help="stack name (stacks/Pulumi.<stack>.yaml)")
     parser.add_argument("--when", required=True, choices=[w.value for w in When])

@@ -16,8 +16,9 @@ from typing import Any
 
 import yaml
 
+from components.secret_data import CLIENT_SECRET_KEYS, IDP_PROVIDER, SECRET_KEYS
+
 from ..offline import PROJECT_DIR, ProgramRun
-from ..secret_data import CLIENT_SECRET_KEYS, IDP_PROVIDER, SECRET_KEYS
 from .redact import SECRET_PLACEHOLDER
 from .summary import StackPlan
 

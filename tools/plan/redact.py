@@ -11,8 +11,9 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from components.secret_data import CLIENT_SECRET_KEYS
+
 from ..offline import PlaceholderCloud, ProgramRun
-from ..secret_data import CLIENT_SECRET_KEYS
 
 SECRET_OUTPUT = "[secret]"
 # Stands for the client secret in the rendered Secret manifest.

@@ -28,9 +28,11 @@ from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.sync_await import _sync_await
 
-from . import cli_config, clock
-from .rotation import format_graph_date
-from .settings import PROJECT
+from components import clock
+from components.rotation import format_graph_date
+from components.settings import PROJECT
+
+from . import cli_config
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # Marks every value that only the cloud knows: ids, the tenant, the deployer.

@@ -14,7 +14,8 @@ import pulumi
 import pytest
 import yaml
 
-from components import offline, settings
+from components import settings
+from tools import offline
 
 EXAMPLE = offline.PROJECT_DIR / "examples" / "pomerium-ingress"
 SCHEMAS = offline.PROJECT_DIR / "schemas"
