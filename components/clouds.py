@@ -19,6 +19,20 @@ LOGIN_HOSTS: dict[str, str] = {
 }
 DEFAULT_ENVIRONMENT = "global"
 
+# Microsoft Graph's `.default` scope in each cloud: a client-credentials token
+# request for it proves a client secret (an app with only delegated permissions
+# still gets a token, without `roles`). learn.microsoft.com, Graph national
+# cloud deployments.
+GRAPH_SCOPES: dict[str, str] = {
+    "global": "https://graph.microsoft.com/.default",
+    "public": "https://graph.microsoft.com/.default",
+    "usgovernment": "https://graph.microsoft.us/.default",
+    "usgovernmentl4": "https://graph.microsoft.us/.default",
+    "usgovernmentl5": "https://dod-graph.microsoft.us/.default",
+    "dod": "https://dod-graph.microsoft.us/.default",
+    "china": "https://microsoftgraph.chinacloudapi.cn/.default",
+}
+
 # Pomerium skips its issuer check only for exactly this URL (its default), which
 # is what lets tokens from many tenants through: the only working URL for a
 # multi-tenant application, and only on the global host.
@@ -41,3 +55,12 @@ def provider_url(environment: str, tenant_id: str, *, multi_tenant: bool) -> str
         return MULTI_TENANT_PROVIDER_URL
     host = LOGIN_HOSTS[normalize_environment(environment)]
     return f"https://{host}/{tenant_id}/v2.0"
+
+
+def graph_scope(environment: str) -> str:
+    return GRAPH_SCOPES[normalize_environment(environment)]
+
+
+def authority(environment: str, tenant_id: str) -> str:
+    """The tenant's sign-in authority, where its token endpoint lives."""
+    return f"https://{LOGIN_HOSTS[normalize_environment(environment)]}/{tenant_id}"
