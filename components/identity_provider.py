@@ -3,15 +3,15 @@
 # No `from __future__ import annotations`: Pulumi's schema analyzer reads the
 # `args` and output annotations as live types (string annotations crash it).
 
-from datetime import datetime
 from typing import Any
 
 import pulumi
 import pulumi_azuread as azuread
 import pulumi_kubernetes as kubernetes
 
-from . import adoption, clock, graph, rotation
+from . import adoption, clock, clouds, graph, rotation
 from .args import PomeriumIdentityProviderArgs
+from .proof_resource import CredentialProof
 from .secret_data import (
     LABELS,
     PATCH_FORCE_ANNOTATION,
@@ -23,11 +23,6 @@ from .settings import ConfigError, Settings, settings_from_args
 
 TYPE_TOKEN = "pomerium-azure-ad:index:PomeriumIdentityProvider"
 
-# Entra ID takes a moment to replicate a new client secret; a token request
-# made with it straight away can fail with AADSTS7000215. The Secret switches
-# to a new credential only once it is this old (a wait happens only in the
-# deploy that creates it).
-REPLICATION_WAIT_SECONDS = 60
 PATCH_FORCE = {PATCH_FORCE_ANNOTATION: "true"}
 
 
@@ -42,20 +37,6 @@ OUTPUTS = (
     "client_secret_expires_at",
     "kubernetes_secret",
 )
-
-
-def _seconds_to_wait(start_date: str | None, now: datetime) -> float:
-    """How long to wait before handing out a credential that started at
-    `start_date` (Graph's RFC 3339 text). No start date (Pulumi's unit-test
-    mocks echo inputs without one) means it was not just created here."""
-    try:
-        started = datetime.fromisoformat(start_date) if start_date else None
-    except ValueError:
-        started = None
-    if started is None or started.tzinfo is None:
-        return 0.0
-    age = (now - started).total_seconds()
-    return max(0.0, min(REPLICATION_WAIT_SECONDS, REPLICATION_WAIT_SECONDS - age))
 
 
 class PomeriumIdentityProvider(pulumi.ComponentResource):
@@ -109,7 +90,7 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
         service_principal = self._register_enterprise_application(name, application, owners)
         self._assign_groups(name, service_principal)
         current = self._client_secrets(name, application)
-        client_secret: pulumi.Output[str] = pulumi.Output.secret(self._after_replication(current))
+        client_secret = self._prove(name, application, current, client_config.tenant_id)
         if settings.grant_admin_consent:
             self._grant_admin_consent(name, service_principal)
         provider_url = client_config.tenant_id.apply(settings.provider_url)
@@ -223,6 +204,31 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
             for credential in self.rotation.credentials
         }
         return passwords[self.rotation.current.slot]
+
+    def _prove(
+        self,
+        name: str,
+        application: azuread.Application,
+        current: azuread.ApplicationPassword,
+        tenant_id: pulumi.Output[str],
+    ) -> pulumi.Output[str]:
+        """Entra ID accepts the current client secret: its value, handed on only
+        once the proof exists (proof_resource.py). In a real deploy the proof of a
+        credential the Secret did not hold runs before the Secret is written."""
+        environment = self.settings.azure_environment
+        proof = CredentialProof(
+            f"{name}-client-secret-proof",
+            authority=tenant_id.apply(lambda tenant: clouds.authority(environment, tenant)),
+            client_id=application.client_id,
+            client_secret=current.value,
+            scope=clouds.graph_scope(environment),
+            key_id=current.key_id,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        # The engine's Output.secret of the provider's value (mocks may not mark it).
+        return pulumi.Output.secret(
+            pulumi.Output.all(current.value, proof.id).apply(lambda values: values[0])
+        )
 
     def _grant_admin_consent(self, name: str, service_principal: azuread.ServicePrincipal) -> None:
         """Tenant-wide admin consent for the Graph permissions. A grant made in the
@@ -389,25 +395,6 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
             f"`az ad app credential list --id {existing.client_id}`.",
             resource=self,
         )
-
-    @staticmethod
-    def _after_replication(password: azuread.ApplicationPassword) -> pulumi.Output[str]:
-        """The password's value, handed out only once Entra ID has had time to
-        replicate it (waits only in the deploy that created it)."""
-
-        async def wait_then(values: list[str]) -> str:
-            value, start_date = values
-            active = clock.current()
-            seconds = _seconds_to_wait(start_date, active.now())
-            if seconds > 0:
-                pulumi.log.info(
-                    f"waiting {seconds:.0f}s for Entra ID to replicate the new client secret",
-                    resource=password,
-                )
-                await active.sleep(seconds)
-            return value
-
-        return pulumi.Output.all(password.value, password.start_date).apply(wait_then)
 
 
 def _existing_application(app: Any) -> adoption.ExistingApplication:

@@ -32,7 +32,13 @@ from tests.deploy_sequence.fixtures import (
     PROJECT,
     TENANT,
 )
-from tests.deploy_sequence.sequence import problems, replaced_credentials, run, up
+from tests.deploy_sequence.sequence import (
+    problems,
+    replaced_credentials,
+    run,
+    secret_value,
+    up,
+)
 from tools import offline
 from tools.offline import PlaceholderCloud
 
@@ -78,10 +84,8 @@ def test_a_rotation_updates_the_secret_in_place(fixture: str) -> None:
 
     assert done.ok, done.errors
     assert [(s.op, s.type) for s in done.changes] == [
-        (
-            "replace",
-            PASSWORD,
-        ),
+        ("replace", PASSWORD),
+        ("replace", facts.CREDENTIAL_PROOF),
         ("update", SECRET),
     ]
     assert problems(state, done) == []
@@ -106,7 +110,13 @@ def test_the_secret_moves_before_the_credential_it_held_is_deleted() -> None:
     for day in (NEXT_30_DAY_PERIOD, NEXT_30_DAY_PERIOD + timedelta(days=30)):
         done = up(state, config, day + timedelta(hours=1))
         actions = [(o.action, o.resource.type) for o in done.operations]
-        assert actions == [("create", PASSWORD), ("update", SECRET), ("delete", PASSWORD)]
+        assert actions == [
+            ("create", PASSWORD),
+            ("create", facts.CREDENTIAL_PROOF),
+            ("update", SECRET),
+            ("delete", PASSWORD),
+            ("delete", facts.CREDENTIAL_PROOF),
+        ]
         assert problems(state, done) == []
         state = done.state
 
@@ -130,6 +140,31 @@ def test_a_deploy_with_nothing_due_has_no_steps() -> None:
     assert up(state, config, T0 + timedelta(days=6)).changes == []
 
 
+def test_a_secret_entra_id_never_accepts_fails_the_deploy_and_the_secret_keeps_its_own() -> None:
+    """The proof runs before the Secret is written: when it fails, the Secret
+    still holds the previous credential, which is still valid; the next deploy
+    proves the new one again before writing it."""
+    config = FIXTURES["basic"]
+    state = first_deploy(config)
+    held = secret_value(state.of_type(SECRET)[0])
+    day = NEXT_30_DAY_PERIOD + timedelta(hours=1)
+
+    failed = up(state, config, day, world=World(refuses_new_secrets=True))
+    assert any("was not accepted" in e for e in failed.errors)
+    assert [(o.action, o.resource.type) for o in failed.operations] == [("create", PASSWORD)]
+    assert secret_value(failed.state.of_type(SECRET)[0]) == held
+    assert problems(state, failed)[1:] == []
+
+    after = up(failed.state, config, day + timedelta(hours=1))
+    assert after.ok, after.errors
+    actions = [(o.action, o.resource.type) for o in after.operations]
+    assert actions[:2] == [("create", facts.CREDENTIAL_PROOF), ("update", SECRET)]
+    # Then the replaced credential (left by the failed deploy) and the old proof.
+    assert sorted(actions[2:]) == [("delete", PASSWORD), ("delete", facts.CREDENTIAL_PROOF)]
+    assert secret_value(after.state.of_type(SECRET)[0]) != held
+    assert problems(failed.state, after) == []
+
+
 def test_a_deploy_that_fails_mid_rotation_leaves_the_secret_valid_and_the_next_one_finishes() -> (
     None
 ):
@@ -142,14 +177,18 @@ def test_a_deploy_that_fails_mid_rotation_leaves_the_secret_valid_and_the_next_o
 
     failed = up(state, config, day, world=World(unreachable={SECRET}))
     assert failed.errors and not failed.ops("update", SECRET)
-    assert [o.action for o in failed.operations] == ["create"]
-    assert len(failed.state.pending_delete) == 1
+    assert [(o.action, o.resource.type) for o in failed.operations] == [
+        ("create", PASSWORD),
+        ("create", facts.CREDENTIAL_PROOF),
+    ]
+    assert {r.type for r in failed.state.pending_delete} == {PASSWORD, facts.CREDENTIAL_PROOF}
     assert problems(state, failed)[1:] == []  # only the failure itself
 
     after = up(failed.state, config, day + timedelta(hours=1))
     assert after.ok, after.errors
     actions = [(o.action, o.resource.type) for o in after.operations]
-    assert actions == [("update", SECRET), ("delete", PASSWORD)]
+    assert actions[0] == ("update", SECRET)
+    assert sorted(actions[1:]) == [("delete", PASSWORD), ("delete", facts.CREDENTIAL_PROOF)]
     assert problems(failed.state, after) == []
 
 
@@ -197,7 +236,11 @@ def test_the_scheduled_rotation_targets_suffice_once_the_provider_is_deployed() 
     done = deploy(state, program, config=full, targets=rotation_targets("sequence"))
 
     assert done.ok, done.errors
-    assert [(s.op, s.type) for s in done.changes] == [("replace", PASSWORD), ("update", SECRET)]
+    assert [(s.op, s.type) for s in done.changes] == [
+        ("replace", PASSWORD),
+        ("replace", facts.CREDENTIAL_PROOF),
+        ("update", SECRET),
+    ]
 
 
 def test_a_targeted_rotation_of_a_commit_never_deployed_is_refused() -> None:

@@ -12,7 +12,6 @@ import pytest
 
 from components import rotation
 from components.graph import DELEGATED_PERMISSION_TYPE, DELEGATED_SCOPE_IDS, GRAPH_APP_ID
-from components.identity_provider import REPLICATION_WAIT_SECONDS
 from components.secret_data import CLIENT_SECRET_KEYS, LABELS, SECRET_KEYS
 from components.settings import PROJECT
 from tests.stacks import STAGING_OWNER, run_fixture
@@ -317,11 +316,30 @@ def recording_sleep() -> tuple[list[float], Callable[[float], Awaitable[None]]]:
     return waits, sleep
 
 
-def test_secret_waits_for_a_new_credential_to_replicate(now: datetime) -> None:
+def test_the_program_never_waits_and_declares_a_proof_of_the_current_secret(
+    now: datetime,
+) -> None:
+    """No fixed sleep: the Secret takes the client secret through a proof that
+    only a real deploy runs (a dynamic resource)."""
     waits, sleep = recording_sleep()
-    # The mock creates the credential "now": a fresh credential.
-    run_fixture("dev", now=now, sleep=sleep)
-    assert waits == [REPLICATION_WAIT_SECONDS]
+    run = run_fixture("dev", now=now, sleep=sleep, cloud=planted_cloud())
+    assert waits == []
+    (proof,) = run.of_type("pulumi-python:dynamic:Resource")
+    assert proof.name == "pomerium-client-secret-proof"
+    current = next(p for p in run.of_type(PASSWORD) if p.name.endswith("-b"))
+    assert proof.inputs["keyId"] == current.state["keyId"]
+    assert proof.inputs["scope"] == "https://graph.microsoft.com/.default"
+    tenant = run.outputs["tenant_id"].value
+    assert proof.inputs["authority"] == f"https://login.microsoftonline.com/{tenant}"
+    assert "clientSecret" in proof.secret_inputs
+    assert PLANTED not in str({k: v for k, v in proof.inputs.items() if k != "clientSecret"})
+
+
+def test_the_proof_asks_the_clouds_own_endpoint(now: datetime) -> None:
+    run = run_fixture("dev", now=now, overrides={"azuread:environment": "usgovernmentl5"})
+    (proof,) = run.of_type("pulumi-python:dynamic:Resource")
+    assert proof.inputs["scope"] == "https://dod-graph.microsoft.us/.default"
+    assert proof.inputs["authority"].startswith("https://login.microsoftonline.us/")
 
 
 class EchoMocks(pulumi.runtime.Mocks):
@@ -339,11 +357,4 @@ def test_no_wait_under_mocks_that_echo_inputs(now: datetime) -> None:
     unit tests of the component must not wait."""
     waits, sleep = recording_sleep()
     run_fixture("dev", now=now, cloud=EchoMocks(), sleep=sleep)
-    assert waits == []
-
-
-def test_no_wait_for_a_credential_that_already_replicated(now: datetime) -> None:
-    waits, sleep = recording_sleep()
-    cloud = PlaceholderCloud(now=now - timedelta(days=3))
-    run_fixture("dev", now=now, cloud=cloud, sleep=sleep)
     assert waits == []

@@ -24,13 +24,15 @@ def engine_urn(registration: offline.Registration, stack: str) -> str:
 
 
 @pytest.mark.parametrize("stack", offline.stack_names())
-def test_targets_are_the_credentials_the_secret_and_their_parents(stack: str) -> None:
+def test_targets_are_the_credentials_their_proof_the_secret_and_their_parents(stack: str) -> None:
     run = offline.run_program(stack, now=datetime(2026, 11, 26, tzinfo=UTC))
     urns: dict[str, list[str]] = {r.type: [] for r in run.registrations}
     for registration in run.registrations:
         urns[registration.type].append(engine_urn(registration, stack))
     expected = [
         *sorted(urns["azuread:index/applicationPassword:ApplicationPassword"]),
+        # The proof that Entra ID accepts the new secret, which the Secret waits for.
+        *urns["pulumi-python:dynamic:Resource"],
         *urns["kubernetes:core/v1:Secret"],
         *urns["pomerium-azure-ad:index:PomeriumIdentityProvider"],
         f"urn:pulumi:{stack}::pomerium-azure-ad::pulumi:pulumi:Stack::pomerium-azure-ad-{stack}",

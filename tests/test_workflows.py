@@ -463,4 +463,111 @@ def test_the_rotation_finds_the_cli_of_this_commit(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    assert output.read_text() == "style=cli\n"
+    assert output.read_text() == "style=cli\nverify=yes\n"
+
+
+# --- pomerium-azure-ad verify after every deploy and rotation (docs/verify.md) ------------
+
+VERIFY_COMMAND = 'uv run --locked pomerium-azure-ad verify --stack "$PULUMI_STACK"'
+STACK_NAME = (
+    "${{ vars.PULUMI_ORG && format('{0}/{1}', vars.PULUMI_ORG, inputs.stack) || inputs.stack }}"
+)
+
+
+def verify_steps(job: dict[str, Any]) -> list[int]:
+    return [i for i, s in enumerate(job["steps"]) if VERIFY_COMMAND in s.get("run", "")]
+
+
+def run_step(
+    script: str, tmp_path: Path, env: dict[str, str], *, uv_fails_for: str = "@"
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """A step's script under bash, with a fake `uv` on PATH that records its arguments
+    (and fails when they contain `uv_fails_for`)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    calls = tmp_path / "uv-calls"
+    uv = bin_dir / "uv"
+    uv.write_text(
+        "#!/bin/sh\n"
+        f'echo "$*" >> "{calls}"\n'
+        f'case "$*" in *"{uv_fails_for}"*) exit 2 ;; esac\n'
+        "exit 0\n"
+    )
+    uv.chmod(0o755)
+    base = {"PATH": f"{bin_dir}:/usr/bin:/bin", "GITHUB_OUTPUT": str(tmp_path / "output")}
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result, calls.read_text().splitlines() if calls.exists() else []
+
+
+def test_every_deploy_is_verified_after_pulumi_up() -> None:
+    job = workflow("deploy-stack.yml")["jobs"]["up"]
+    steps = job["steps"]
+    [up] = [i for i, s in enumerate(steps) if s.get("with", {}).get("command") == "up"]
+    [sign_in] = [i for i, s in enumerate(steps) if s.get("uses") == SIGN_IN]
+    [verify] = verify_steps(job)
+    assert sign_in < up < verify, "verify reads the Secret through the sign-in's kubeconfig"
+    # The same stack `pulumi up` deployed, and a failure fails the deploy job.
+    assert steps[verify]["env"]["PULUMI_STACK"] == STACK_NAME == steps[up]["with"]["stack-name"]
+    assert "continue-on-error" not in steps[verify] and "if" not in steps[verify]
+    # Read-only: no permission beyond the deploy job's.
+    assert job["permissions"] == {"contents": "read", "id-token": "write"}
+
+
+def test_the_deploy_verify_step_runs_verify_or_warns_without_a_cluster(tmp_path: Path) -> None:
+    [index] = verify_steps(workflow("deploy-stack.yml")["jobs"]["up"])
+    script = workflow("deploy-stack.yml")["jobs"]["up"]["steps"][index]["run"]
+    result, calls = run_step(script, tmp_path, {"PULUMI_STACK": "org/dev", "KUBECONFIG": "/k"})
+    assert result.returncode == 0 and calls == [
+        "run --locked pomerium-azure-ad verify --stack org/dev"
+    ]
+    failing, _ = run_step(
+        script, tmp_path, {"PULUMI_STACK": "dev", "KUBECONFIG": "/k"}, uv_fails_for="verify"
+    )
+    assert failing.returncode == 2, "a failed verify fails the step"
+    (tmp_path / "uv-calls").unlink()
+    skipped, calls = run_step(script, tmp_path, {"PULUMI_STACK": "dev"})
+    assert skipped.returncode == 0 and calls == []
+    assert "::warning title=Verify skipped::" in skipped.stdout
+
+
+def test_the_rotation_verifies_after_the_after_check() -> None:
+    job = workflow("rotate.yml")["jobs"]["rotate"]
+    steps = job["steps"]
+    up = next(i for i, s in enumerate(steps) if s.get("with", {}).get("command") == "up")
+    [after] = [i for i, s in enumerate(steps) if "--when after" in s.get("run", "")]
+    [verify] = verify_steps(job)
+    assert up < after < verify < len(steps) - 1, "before the step that fails a late run"
+    assert steps[verify]["env"] == {"VERIFY": "${{ steps.tools.outputs.verify }}"}
+    assert "continue-on-error" not in steps[verify]
+    # PULUMI_STACK is the job's: the org-qualified stack the rotation deployed.
+    assert job["env"]["PULUMI_STACK"] == STACK_NAME.replace("inputs.stack", "matrix.stack")
+    assert "pomerium-azure-ad verify --help" in step(job, "tools")["run"]
+
+
+def test_the_rotation_skips_verify_with_a_notice_when_the_commit_lacks_it(
+    tmp_path: Path,
+) -> None:
+    job = workflow("rotate.yml")["jobs"]["rotate"]
+    # Detection on a commit whose CLI has expiry-check but no verify.
+    detect, _ = run_step(step(job, "tools")["run"], tmp_path, {}, uv_fails_for="verify --help")
+    assert detect.returncode == 0
+    assert (tmp_path / "output").read_text() == "style=cli\nverify=no\n"
+    [index] = verify_steps(job)
+    script = job["steps"][index]["run"]
+    (tmp_path / "uv-calls").unlink()
+    env = {"STACK": "dev", "PULUMI_STACK": "org/dev", "KUBECONFIG": "/k"}
+    skipped, calls = run_step(script, tmp_path, {**env, "VERIFY": "no"})
+    assert skipped.returncode == 0 and calls == []
+    assert skipped.stdout.startswith("::notice title=Verify skipped::")
+    ran, calls = run_step(script, tmp_path, {**env, "VERIFY": "yes"})
+    assert ran.returncode == 0 and calls == [
+        "run --locked pomerium-azure-ad verify --stack org/dev"
+    ]
+    failing, _ = run_step(script, tmp_path, {**env, "VERIFY": "yes"}, uv_fails_for="verify")
+    assert failing.returncode == 2

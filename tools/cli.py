@@ -5,7 +5,9 @@ call the tools that run beside `pulumi up`:
   cloud credentials or cluster); exit 0 when every stack is valid, 1 when any
   is not, 2 for a wrong command line;
 - `expiry-check` and `rotation-targets`: the scheduled rotation's checks
-  (expiry_check.py, rotation_targets.py).
+  (expiry_check.py, rotation_targets.py);
+- `verify`: the credential in the cluster against the stack, the issuer and the
+  token endpoint (verify.py).
 """
 
 from __future__ import annotations
@@ -214,6 +216,7 @@ def _write(folder: Path, rendered: list[Any], result: StackResult) -> list[str]:
 DELEGATED = {
     "expiry-check": "tools.expiry_check",
     "rotation-targets": "tools.rotation_targets",
+    "verify": "tools.verify",
 }
 
 

@@ -2,8 +2,8 @@
 
     uv run pomerium-azure-ad rotation-targets --stack prod
 
-prints one URN a line: the two ApplicationPassword slots and the Kubernetes Secret
-(children of the component), plus the component and the root stack, so that their
+prints one URN a line: the two ApplicationPassword slots, the proof that Entra ID
+accepts the current one, and the Kubernetes Secret (children of the component), plus the component and the root stack, so that their
 outputs (client_secret_expires_at, read after the rotation) are written too; neither
 of those two has anything in the cloud. Everything else (the Application, its service
 principal, admin consent) stays as it is: changing those is the reviewed deploy's job.
@@ -26,6 +26,7 @@ from components.settings import PROJECT
 COMPONENT_NAME = "pomerium"
 APPLICATION_PASSWORD_TYPE = "azuread:index/applicationPassword:ApplicationPassword"
 KUBERNETES_SECRET_TYPE = "kubernetes:core/v1:Secret"
+CREDENTIAL_PROOF_TYPE = "pulumi-python:dynamic:Resource"
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 
@@ -41,6 +42,7 @@ def rotation_targets(stack: str, *, project: str = PROJECT) -> list[str]:
 
     return [
         *(child(APPLICATION_PASSWORD_TYPE, f"client-secret-{slot}") for slot in SLOTS),
+        child(CREDENTIAL_PROOF_TYPE, "client-secret-proof"),
         child(KUBERNETES_SECRET_TYPE, "kubernetes-secret"),
         urn(stack, TYPE_TOKEN, COMPONENT_NAME, project=project),
         # The Python SDK names the root stack resource "<project>-<stack>".

@@ -106,6 +106,8 @@ class World:
     """Import id -> the live object's inputs, for everything that can be adopted."""
     admin_consent_granted: bool = False
     """A tenant-wide grant for the app already exists (someone clicked the portal's button)."""
+    refuses_new_secrets: bool = False
+    """Entra ID never accepts a new client secret: every proof fails."""
     unreachable: set[str] = field(default_factory=set)
     """Types whose create, update and delete fail in `up` (a cluster or API that is down)."""
 
@@ -308,6 +310,9 @@ class _Deploy:
     def reach(self, resource: Resource) -> None:
         if resource.type in self.world.unreachable and not self.preview:
             self.fail(f"{resource.urn}: unreachable")
+        proving = resource.type == facts.CREDENTIAL_PROOF
+        if proving and self.world.refuses_new_secrets and not self.preview:
+            self.fail(f"{resource.urn}: the client secret was not accepted")
 
     def create_or_import(self, new: Resource) -> None:
         self.reach(new)

@@ -27,6 +27,7 @@ APPLICATION_PASSWORD = "azuread:index/applicationPassword:ApplicationPassword"
 SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal"
 APP_ROLE_ASSIGNMENT = "azuread:index/appRoleAssignment:AppRoleAssignment"
 PERMISSION_GRANT = "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant"
+CREDENTIAL_PROOF = "pulumi-python:dynamic:Resource"
 KUBERNETES_SECRET = "kubernetes:core/v1:Secret"
 KUBERNETES_PROVIDER = "pulumi:providers:kubernetes"
 
@@ -71,6 +72,13 @@ TYPES: dict[str, TypeFacts] = {
         re.compile(r"^/oauth2PermissionGrants/[A-Za-z0-9_-]+$"),
         f"{AZUREAD}: internal/services/serviceprincipals/"
         "service_principal_delegated_permission_grant_resource.go",
+    ),
+    CREDENTIAL_PROOF: TypeFacts(
+        # This project's own dynamic provider: its diff replaces on a change of
+        # any of these, never deleting first; its create is the token request.
+        frozenset({"authority", "clientId", "scope", "keyId"}),
+        None,
+        "components/proof_resource.py CredentialProofProvider.diff (this project)",
     ),
 }
 

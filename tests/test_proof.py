@@ -1,0 +1,187 @@
+"""Proving a client secret before the Secret gets it: the retry rules in-process,
+then real MSAL requests against a loopback https stand-in for Entra ID."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from components import proof
+from components.proof import Answer, ProofFailed, prove
+from components.proof_resource import CredentialProofProvider
+from tests.entra_standin import Behaviour, entra_standin
+
+SECRET = "s3cret~Planted.value-0123456789"
+GRAPH = "https://graph.microsoft.com/.default"
+CLIENT = "9f8e7d6c-5b4a-4392-8170-6a5b4c3d2e1f"
+
+
+class Script:
+    """Answers in order; records the waits instead of sleeping."""
+
+    def __init__(self, *answers: Answer) -> None:
+        self.answers = list(answers)
+        self.waits: list[float] = []
+        self.clock = 0.0
+
+    def request(self) -> Answer:
+        return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.clock += seconds
+
+    def monotonic(self) -> float:
+        return self.clock
+
+
+REPLICATING = Answer(False, (7000215,), "AADSTS7000215: Invalid client secret provided.")
+
+
+def run(script: Script, deadline: float = 300.0) -> int:
+    return prove(
+        script.request,
+        secret=SECRET,
+        sleep=script.sleep,
+        monotonic=script.monotonic,
+        deadline=deadline,
+    )
+
+
+# --- the retry rules ------------------------------------------------------------------
+
+
+def test_an_accepted_secret_is_proven_at_once() -> None:
+    script = Script(Answer(True))
+    assert run(script) == 1 and script.waits == []
+
+
+@pytest.mark.parametrize("code", [7000215, 700016, 7000229])
+def test_not_replicated_yet_is_asked_again_with_a_growing_wait(code: int) -> None:
+    script = Script(*[Answer(False, (code,), f"AADSTS{code}")] * 3, Answer(True))
+    assert run(script) == 4
+    assert script.waits == [0.25, 0.5, 1.0]
+
+
+def test_the_wait_between_tries_never_exceeds_a_second_and_a_half() -> None:
+    script = Script(*[REPLICATING] * 12, Answer(True))
+    run(script)
+    assert script.waits == [0.25, 0.5, 1.0] + [1.5] * 9
+
+
+def test_a_secret_never_accepted_fails_at_the_deadline_naming_it() -> None:
+    script = Script(REPLICATING)
+    with pytest.raises(ProofFailed) as caught:
+        run(script, deadline=10)
+    # 0.25 + 0.5 + 1 + 1.5 * 5 = 9.25 s waited; the next wait would pass 10 s.
+    assert sum(script.waits) == 9.25
+    assert "not accepted after 9 s" in str(caught.value)
+    assert "AADSTS7000215" in str(caught.value)
+
+
+def test_conditional_access_fails_at_once_with_its_meaning() -> None:
+    script = Script(Answer(False, (53003,), "AADSTS53003: Access has been blocked."))
+    with pytest.raises(ProofFailed) as caught:
+        run(script)
+    assert script.waits == []
+    assert "Conditional Access blocked the token request" in str(caught.value)
+
+
+def test_an_unreachable_endpoint_fails_and_never_shows_the_secret() -> None:
+    def request() -> Answer:
+        raise ConnectionError(f"refused while sending client_secret={SECRET}")
+
+    with pytest.raises(ProofFailed) as caught:
+        prove(request, secret=SECRET, sleep=lambda _s: None)
+    assert "could not be reached" in str(caught.value)
+    assert SECRET not in str(caught.value)
+
+
+# --- real token requests, with MSAL, against the stand-in ------------------------------
+
+
+@pytest.fixture
+def ca_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """MSAL trusts what requests trusts: the stand-in's test CA, here."""
+    path = tmp_path / "ca.pem"
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(path))
+    monkeypatch.setenv("CURL_CA_BUNDLE", str(path))
+    yield path
+
+
+def ask(authority: str, secret: str = SECRET) -> Answer:
+    return proof.request_token(authority, CLIENT, secret, GRAPH)
+
+
+def test_msal_gets_a_token_for_the_accepted_secret(ca_file: Path) -> None:
+    behaviour = Behaviour(secret=SECRET)
+    with entra_standin(behaviour, ca_file) as authority:
+        assert ask(authority) == Answer(True)
+    (form,) = behaviour.requests
+    assert form["grant_type"] == ["client_credentials"] and form["scope"] == [GRAPH]
+    assert form["client_id"] == [CLIENT]
+
+
+def test_msal_reports_entra_ids_codes_for_a_refused_secret(ca_file: Path) -> None:
+    with entra_standin(Behaviour(secret=SECRET), ca_file) as authority:
+        answer = ask(authority, secret="wrong")
+    assert not answer.ok and answer.codes == (7000215,)
+
+
+def test_a_secret_accepted_after_a_delay_is_proven_within_two_seconds_of_it(
+    ca_file: Path,
+) -> None:
+    delay = 2.0
+    with entra_standin(Behaviour(secret=SECRET, accept_after=delay), ca_file) as authority:
+        started = time.monotonic()
+        tries = prove(lambda: ask(authority), secret=SECRET)
+        elapsed = time.monotonic() - started
+    assert tries > 1
+    assert delay <= elapsed <= delay + 2.0
+
+
+def test_a_secret_never_accepted_fails_the_proof(ca_file: Path) -> None:
+    with (
+        entra_standin(Behaviour(secret="another"), ca_file) as authority,
+        pytest.raises(ProofFailed) as caught,
+    ):
+        prove(lambda: ask(authority), secret=SECRET, deadline=2.0)
+    assert "AADSTS7000215" in str(caught.value) and SECRET not in str(caught.value)
+
+
+# --- the dynamic resource's provider: what a real deploy runs ---------------------------
+
+
+def props(authority: str, key_id: str = "key-1") -> dict[str, object]:
+    return {
+        "authority": authority,
+        "clientId": CLIENT,
+        "clientSecret": SECRET,
+        "scope": GRAPH,
+        "keyId": key_id,
+    }
+
+
+def test_the_proof_resource_is_created_only_for_an_accepted_secret(ca_file: Path) -> None:
+    with entra_standin(Behaviour(secret=SECRET), ca_file) as authority:
+        created = CredentialProofProvider().create(props(authority))
+    assert created.id == "key-1"
+    assert SECRET not in str(created.outs)
+    refusing = Behaviour(secret=SECRET, refuse_code=53003)
+    with (
+        entra_standin(refusing, ca_file) as authority,
+        pytest.raises(ProofFailed, match="Conditional Access"),
+    ):
+        CredentialProofProvider().create(props(authority))
+
+
+def test_a_new_credential_is_a_new_proof() -> None:
+    provider = CredentialProofProvider()
+    old = props("https://login.microsoftonline.com/t")
+    assert provider.diff("key-1", old, dict(old)).changes is False
+    diff = provider.diff("key-1", old, props("https://login.microsoftonline.com/t", "key-2"))
+    assert diff.changes is True and diff.replaces == ["keyId"]
+    assert diff.delete_before_replace is False

@@ -1,0 +1,591 @@
+"""Does a deployed stack's client secret work, and is it the one in Pomerium's Secret?
+
+    uv run pomerium-azure-ad verify --stack prod [--context KUBE_CONTEXT] [--min-days 14]
+
+Reads the stack's outputs (`pulumi stack output --json --show-secrets`) and the Kubernetes
+Secret its `kubernetes_secret` output names (kubeconfig's current context, or --context), then
+checks, one line each:
+
+1. the Secret holds the stack's credential and settings (drift: an edited or restored Secret);
+2. the provider URL's discovery document names exactly the provider URL as `issuer`, as
+   Pomerium requires (skipped for `https://login.microsoftonline.com/common/v2.0`, as Pomerium
+   skips it; the token request then uses the `tenant_id` output's discovery document);
+3. the discovery document's `token_endpoint` issues a client-credentials token for Microsoft
+   Graph's `.default` scope to the Secret's client id and client secret;
+4. the client secret ends at least --min-days days from now.
+
+Exit status 0 when all hold, 1 when any fails or cannot be checked (no `pulumi` CLI, a failing
+`pulumi stack output`, a missing Secret, an unreachable endpoint), 2 for a wrong command line.
+No secret value is printed: every line goes through `redact` first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import ipaddress
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import quote, quote_plus, urlsplit
+
+from components import clock, clouds, rotation
+from components.secret_data import (
+    CLIENT_SECRET_KEYS,
+    IDP_PROVIDER,
+    INGRESS_CONTROLLER_KEYS,
+    SECRET_KEYS,
+)
+from components.settings import PROJECT
+
+PROG = f"{PROJECT} verify"
+DEFAULT_MIN_DAYS = 14
+# Entra takes a few seconds to accept a new client secret (4-18 s reported); these are
+# its "not replicated yet" answers, retried for up to --wait seconds.
+REPLICATION_ERRORS = ("AADSTS7000215", "AADSTS700016", "AADSTS7000229")
+RETRY_INTERVAL = 10.0
+HTTP_TIMEOUT = 30.0
+CALLBACK_PATH = "/oauth2/callback"
+REQUIRED_OUTPUTS = (
+    "client_id",
+    "tenant_id",
+    "provider_url",
+    "client_secret",
+    "client_secret_expires_at",
+    "kubernetes_secret",
+)
+REDACTED = "<redacted>"
+
+
+class VerifyError(Exception):
+    """Something verify cannot go on without: said in one line, exit 1."""
+
+
+# --- never print a secret -------------------------------------------------------------
+
+
+def secret_forms(secrets: Iterable[str]) -> set[str]:
+    """Each secret as it may show up in a message: raw, URL-encoded, base64 encoded."""
+    forms: set[str] = set()
+    for value in secrets:
+        if not value:
+            continue
+        forms |= {value, quote(value, safe=""), quote_plus(value)}
+        forms.add(base64.b64encode(value.encode()).decode().rstrip("="))
+    return {f for f in forms if len(f) >= 4}
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    for form in sorted(secret_forms(secrets), key=len, reverse=True):
+        text = text.replace(form, REDACTED)
+    return text
+
+
+# --- the checks -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool | None  # None: skipped
+    detail: str
+
+    def line(self) -> str:
+        status = {True: "ok  ", False: "FAIL", None: "skip"}[self.ok]
+        return f"{status} {self.name}: {self.detail}"
+
+
+def is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address.is_loopback
+
+
+def require_secure(url: str, what: str) -> None:
+    """https, or http on a loopback host (local testing): refused before any request."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and is_loopback(parts.hostname):
+        return
+    raise VerifyError(
+        f"{what} {url!r} is not an https URL (http is accepted only on a loopback host): "
+        "refused before any request"
+    )
+
+
+def graph_scope_for(provider_url: str, environment: str | None) -> str:
+    """Microsoft Graph's `.default` scope of the provider URL's cloud.
+
+    The host tells the cloud, except US Government L4 from L5 (DoD), which share
+    login.microsoftonline.us: there the azuread environment (ARM_ENVIRONMENT, which the
+    pipeline sets from the stack file) decides when it names that host, and L4 otherwise.
+    Any other host (a local test server) gets the global scope.
+    """
+    host = (urlsplit(provider_url).hostname or "").lower()
+    wanted = clouds.normalize_environment(environment) if environment else ""
+    if wanted in clouds.LOGIN_HOSTS and clouds.LOGIN_HOSTS[wanted] == host:
+        return clouds.graph_scope(wanted)
+    for name in ("global", "usgovernment", "china"):
+        if clouds.LOGIN_HOSTS[name] == host:
+            return clouds.graph_scope(name)
+    return clouds.graph_scope(clouds.DEFAULT_ENVIRONMENT)
+
+
+def secret_matches(outputs: dict[str, Any], data: dict[str, str]) -> Check:
+    """Check 1: the Secret against the stack's outputs (values shown only when not secret)."""
+    expected = {
+        "client_id": outputs["client_id"],
+        "client_secret": outputs["client_secret"],
+        "IDP_PROVIDER": IDP_PROVIDER,
+        "IDP_PROVIDER_URL": outputs["provider_url"],
+        "IDP_CLIENT_ID": outputs["client_id"],
+        "IDP_CLIENT_SECRET": outputs["client_secret"],
+    }
+    problems = []
+    for key in SECRET_KEYS:
+        if key not in data:
+            problems.append(f"{key} is missing")
+        elif key in expected and data[key] != expected[key]:
+            if key in CLIENT_SECRET_KEYS:
+                problems.append(f"{key} differs from the stack's client_secret")
+            else:
+                problems.append(f"{key} is {data[key]!r}, the stack has {expected[key]!r}")
+    authenticate = data.get("AUTHENTICATE_SERVICE_URL")
+    redirects = outputs.get("redirect_urls")
+    if authenticate and isinstance(redirects, list):
+        callback = authenticate.rstrip("/") + CALLBACK_PATH
+        if callback not in redirects:
+            problems.append(
+                f"AUTHENTICATE_SERVICE_URL's callback {callback!r} is not one of the "
+                f"application's redirect URLs {redirects!r}"
+            )
+    if problems:
+        return Check(
+            "Secret matches the stack",
+            False,
+            "; ".join(problems) + " (edited or restored by hand? deploy the stack again)",
+        )
+    keys = ", ".join(k for k in SECRET_KEYS if k in expected)
+    detail = f"{keys} as in the stack's outputs"
+    if authenticate and isinstance(redirects, list):
+        detail += "; AUTHENTICATE_SERVICE_URL's callback is a redirect URL of the application"
+    return Check("Secret matches the stack", True, detail)
+
+
+def fetch_json(session: Any, url: str) -> dict[str, Any]:
+    import requests
+
+    try:
+        response = session.get(url, timeout=HTTP_TIMEOUT)
+    except requests.RequestException as error:
+        raise VerifyError(f"cannot reach {url}: {type(error).__name__}: {error}") from None
+    if response.status_code != 200:
+        raise VerifyError(f"{url} answered HTTP {response.status_code}")
+    try:
+        document = response.json()
+    except ValueError:
+        raise VerifyError(f"{url} did not return JSON") from None
+    if not isinstance(document, dict):
+        raise VerifyError(f"{url} did not return a JSON object")
+    return document
+
+
+def discovery_url(url: str) -> str:
+    return url.rstrip("/") + "/.well-known/openid-configuration"
+
+
+def discover(
+    session: Any, outputs: dict[str, Any], multi_tenant_url: str
+) -> tuple[Check, str | None]:
+    """Check 2, and the token endpoint for check 3 (None when there is none)."""
+    provider_url: str = outputs["provider_url"]
+    name = "issuer"
+    if provider_url == multi_tenant_url:
+        tenant_id = str(outputs["tenant_id"])
+        if not tenant_id or not all(c.isalnum() or c in "-." for c in tenant_id):
+            return Check(name, False, f"tenant_id output {tenant_id!r} is not a tenant id"), None
+        tenant_url = multi_tenant_url.replace("/common/", f"/{tenant_id}/", 1)
+        try:
+            document = fetch_json(session, discovery_url(tenant_url))
+        except VerifyError as error:
+            return Check(name, False, str(error)), None
+        check = Check(
+            name,
+            None,
+            f"not compared: {provider_url} is the multi-tenant URL, for which Pomerium skips "
+            f"the check; the token request uses tenant {tenant_id}'s discovery document",
+        )
+    else:
+        try:
+            document = fetch_json(session, discovery_url(provider_url))
+        except VerifyError as error:
+            return Check(name, False, str(error)), None
+        issuer = document.get("issuer")
+        if issuer != provider_url:
+            return Check(
+                name,
+                False,
+                f"the discovery document names {issuer!r}, not the provider URL "
+                f"{provider_url!r}: Pomerium refuses this provider URL",
+            ), None
+        check = Check(name, True, f"the discovery document names {provider_url}")
+    endpoint = document.get("token_endpoint")
+    if not isinstance(endpoint, str) or not endpoint:
+        return Check(name, False, "the discovery document has no token_endpoint"), None
+    try:
+        require_secure(endpoint, "token_endpoint")
+    except VerifyError as error:
+        return Check(name, False, str(error)), None
+    return check, endpoint
+
+
+def request_token(
+    token_endpoint: str,
+    client_id: str,
+    client_secret: str,
+    scope: str,
+    *,
+    wait: float,
+    sleep: Callable[[float], None],
+    whose: str,
+) -> Check:
+    """Check 3: a client-credentials token request with the credential, as Pomerium's
+    OAuth client would send it (Authlib, client_secret_post). Retries Entra's "not
+    replicated yet" errors for up to `wait` seconds."""
+    import requests
+    from authlib.integrations.requests_client import OAuth2Session, OAuthError
+
+    name = "token request"
+    deadline = time.monotonic() + wait
+    while True:
+        session = OAuth2Session(
+            client_id,
+            client_secret,
+            scope=scope,
+            token_endpoint_auth_method="client_secret_post",
+        )
+        try:
+            with session:
+                token = session.fetch_token(
+                    token_endpoint, grant_type="client_credentials", timeout=HTTP_TIMEOUT
+                )
+        except OAuthError as error:
+            description = str(error.description or "")
+            if any(code in description for code in REPLICATION_ERRORS) and (
+                time.monotonic() + RETRY_INTERVAL <= deadline
+            ):
+                sleep(RETRY_INTERVAL)
+                continue
+            return Check(
+                name,
+                False,
+                f"{token_endpoint} refused {whose} credential for {scope}: "
+                f"{error.error}: {description}",
+            )
+        except requests.RequestException as error:
+            return Check(
+                name,
+                False,
+                f"cannot reach {token_endpoint}: {type(error).__name__}: {error}",
+            )
+        except Exception as error:  # Authlib's InsecureTransportError, a bad JSON answer
+            return Check(name, False, f"{token_endpoint}: {type(error).__name__}: {error}")
+        if not token.get("access_token"):
+            return Check(name, False, f"{token_endpoint} answered without an access_token")
+        expires = token.get("expires_in")
+        lasting = f", valid {expires} s" if expires is not None else ""
+        return Check(
+            name,
+            True,
+            f"{token_endpoint} issued a token for {scope} to {whose} credential{lasting}",
+        )
+
+
+def expiry(outputs: dict[str, Any], now: datetime, min_days: int) -> Check:
+    """Check 4: client_secret_expires_at at least min_days from now."""
+    from .expiry_check import parse_expiry
+
+    name = "expiry"
+    try:
+        expires_at = parse_expiry(str(outputs["client_secret_expires_at"]))
+    except ValueError as error:
+        return Check(name, False, str(error))
+    left = expires_at - now
+    days = left / timedelta(days=1)
+    head = f"the client secret ends {rotation.format_graph_date(expires_at)}, in {days:.1f} days"
+    if left >= timedelta(days=min_days):
+        return Check(name, True, f"{head} (at least {min_days} required)")
+    return Check(
+        name,
+        False,
+        f"{head}, less than --min-days {min_days}: deploy the stack (or run the rotation) now",
+    )
+
+
+# --- reading the stack and the Secret -------------------------------------------------
+
+
+def stack_outputs(stack: str) -> dict[str, Any]:
+    """`pulumi stack output --json --show-secrets --stack STACK`, checked."""
+    pulumi = shutil.which("pulumi")
+    if pulumi is None:
+        raise VerifyError("the pulumi CLI is not on PATH: install it and log in to the backend")
+    command = [pulumi, "stack", "output", "--json", "--show-secrets", "--stack", stack]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise VerifyError(f"`pulumi stack output` did not run: {error}") from None
+    if result.returncode != 0:
+        said = " ".join(result.stderr.strip().splitlines()[-3:]) or "no message"
+        raise VerifyError(
+            f"`pulumi stack output --stack {stack}` failed (exit {result.returncode}): {said}"
+        )
+    try:
+        outputs = json.loads(result.stdout)
+    except ValueError:
+        raise VerifyError("`pulumi stack output --json` did not print JSON") from None
+    if not isinstance(outputs, dict):
+        raise VerifyError("`pulumi stack output --json` did not print a JSON object")
+    missing = [k for k in REQUIRED_OUTPUTS if not isinstance(outputs.get(k), str) or not outputs[k]]
+    if missing:
+        raise VerifyError(
+            f"stack {stack} has no output {', '.join(missing)}: deploy it first "
+            "(a stack deployed before these outputs existed needs a deploy too)"
+        )
+    return outputs
+
+
+def kubeconfig_path(given: str | None) -> str:
+    return given or os.environ.get("KUBECONFIG") or "~/.kube/config"
+
+
+def read_secret(reference: str, kubeconfig: str, context: str | None) -> dict[str, str]:
+    """The Secret's data, decoded; VerifyError when it cannot be read."""
+    from kubernetes import client, config
+    from kubernetes.client.exceptions import ApiException
+    from kubernetes.config.config_exception import ConfigException
+    from urllib3.exceptions import HTTPError as Urllib3Error
+
+    namespace, _, name = reference.partition("/")
+    if not namespace or not name or "/" in name:
+        raise VerifyError(f"kubernetes_secret output {reference!r} is not <namespace>/<name>")
+    where = f"context {context}" if context else "the kubeconfig's current context"
+    try:
+        api_client = config.new_client_from_config(
+            config_file=kubeconfig, context=context, persist_config=False
+        )
+    except (ConfigException, OSError) as error:
+        raise VerifyError(f"cannot use kubeconfig {kubeconfig} ({where}): {error}") from None
+    try:
+        with api_client:
+            secret = client.CoreV1Api(api_client).read_namespaced_secret(
+                name, namespace, _request_timeout=HTTP_TIMEOUT
+            )
+    except ApiException as error:
+        if error.status == 404:
+            raise VerifyError(f"Secret {reference} not found ({where})") from None
+        raise VerifyError(
+            f"cannot read Secret {reference} ({where}): HTTP {error.status} {error.reason}"
+        ) from None
+    except Urllib3Error as error:
+        raise VerifyError(
+            f"cannot reach the Kubernetes API ({where}): {type(error).__name__}"
+        ) from None
+    data = secret.data or {}
+    try:
+        return {k: base64.b64decode(v).decode() for k, v in data.items()}
+    except ValueError:
+        raise VerifyError(f"Secret {reference} has data that is not base64 UTF-8") from None
+
+
+# --- the command ----------------------------------------------------------------------
+
+
+def parser() -> argparse.ArgumentParser:
+    command = argparse.ArgumentParser(
+        prog=PROG,
+        description=__doc__.splitlines()[0],
+        epilog="Never prints a secret value. Exit 0: all checks hold; 1: one fails or "
+        "cannot be checked; 2: wrong command line. See docs/verify.md.",
+    )
+    command.add_argument(
+        "--stack",
+        required=True,
+        metavar="NAME",
+        help="the stack, as `pulumi stack output --stack` takes it (e.g. dev or org/dev)",
+    )
+    command.add_argument(
+        "--context",
+        metavar="KUBE_CONTEXT",
+        help="kubeconfig context of the Secret's cluster (default: the current context)",
+    )
+    command.add_argument(
+        "--kubeconfig",
+        metavar="FILE",
+        help="kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)",
+    )
+    command.add_argument(
+        "--min-days",
+        type=_non_negative_int,
+        default=DEFAULT_MIN_DAYS,
+        metavar="DAYS",
+        help=f"least days the client secret must still be valid (default {DEFAULT_MIN_DAYS})",
+    )
+    command.add_argument(
+        "--graph-scope",
+        metavar="SCOPE",
+        help="scope of the token request (default: Microsoft Graph's .default scope of the "
+        "provider URL's cloud; on login.microsoftonline.us the L4 scope unless "
+        "ARM_ENVIRONMENT is usgovernmentl5 or dod)",
+    )
+    command.add_argument(
+        "--wait",
+        type=_non_negative_int,
+        default=60,
+        metavar="SECONDS",
+        help="retry Entra's 'not replicated yet' refusals for up to this long (default 60)",
+    )
+    return command
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number; got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more; got {value}")
+    return value
+
+
+def secret_check(
+    outputs: dict[str, Any], args: argparse.Namespace, secrets: list[str]
+) -> tuple[Check, dict[str, str] | None]:
+    """Check 1, and the Secret's data (None when it cannot be read)."""
+    try:
+        data = read_secret(
+            outputs["kubernetes_secret"], kubeconfig_path(args.kubeconfig), args.context
+        )
+    except VerifyError as error:
+        return Check("Secret matches the stack", False, str(error)), None
+    secrets.extend(data.get(k, "") for k in CLIENT_SECRET_KEYS)
+    return secret_matches(outputs, data), data
+
+
+def token_check(
+    outputs: dict[str, Any],
+    data: dict[str, str] | None,
+    token_endpoint: str | None,
+    args: argparse.Namespace,
+    sleep: Callable[[float], None],
+) -> Check:
+    """Check 3 with what Pomerium uses, the Secret's credential (the stack's without it)."""
+    if token_endpoint is None:
+        return Check("token request", False, "not tried: no usable discovery document")
+    if data is not None and all(data.get(k) for k in INGRESS_CONTROLLER_KEYS):
+        client_id, client_secret = data["client_id"], data["client_secret"]
+        whose = "the Secret's"
+    else:
+        client_id, client_secret = outputs["client_id"], outputs["client_secret"]
+        whose = "the stack's (the Secret's is unavailable)"
+    scope = args.graph_scope or graph_scope_for(
+        outputs["provider_url"], os.environ.get("ARM_ENVIRONMENT")
+    )
+    return request_token(
+        token_endpoint, client_id, client_secret, scope, wait=args.wait, sleep=sleep, whose=whose
+    )
+
+
+def run(
+    args: argparse.Namespace,
+    *,
+    now: datetime,
+    multi_tenant_url: str,
+    sleep: Callable[[float], None],
+    say: Callable[[str], None],
+    secrets: list[str],
+) -> bool:
+    """The checks, each said as it completes; `secrets` gathers every value to redact."""
+    import requests
+
+    outputs = stack_outputs(args.stack)
+    secrets.append(outputs["client_secret"])
+    require_secure(outputs["provider_url"], "provider_url")
+    say(
+        f"{PROG} --stack {args.stack}: Secret {outputs['kubernetes_secret']}, "
+        f"provider {outputs['provider_url']}"
+    )
+    drift, data = secret_check(outputs, args, secrets)
+    say(drift.line())
+    with requests.Session() as session:
+        issuer, token_endpoint = discover(session, outputs, multi_tenant_url)
+    say(issuer.line())
+    token = token_check(outputs, data, token_endpoint, args, sleep)
+    say(token.line())
+    ending = expiry(outputs, now, args.min_days)
+    say(ending.line())
+    failed = [c.name for c in (drift, issuer, token, ending) if c.ok is False]
+    say(f"NOT verified: {', '.join(failed)}" if failed else "verified: all checks hold")
+    return not failed
+
+
+def _github_error(text: str) -> str:
+    # One annotation per failure in a GitHub Actions log; % and newlines escaped.
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::error title=Verify::{escaped}"
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    now: datetime | None = None,
+    multi_tenant_url: str = clouds.MULTI_TENANT_PROVIDER_URL,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
+    args = parser().parse_args(argv)
+    on_github = os.environ.get("GITHUB_ACTIONS") == "true"
+    secrets: list[str] = []
+
+    def say(line: str) -> None:
+        # Every line is redacted with the secrets known so far (the stack's, then the Secret's).
+        line = redact(line, secrets)
+        print(line, flush=True)
+        if on_github and line.startswith("FAIL "):
+            print(_github_error(line[5:]), flush=True)
+
+    try:
+        ok = run(
+            args,
+            now=(now or clock.current().now()).astimezone(UTC),
+            multi_tenant_url=multi_tenant_url,
+            sleep=sleep,
+            say=say,
+            secrets=secrets,
+        )
+    except VerifyError as error:
+        say(f"FAIL {error}")
+        return 1
+    except Exception as error:  # a message, never a traceback
+        say(f"FAIL unexpected error: {type(error).__name__}: {error}")
+        return 1
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
