@@ -37,11 +37,28 @@ class GroupMembershipClaim(StrEnum):
     """No groups claim (Pomerium's claim/groups policies then match nothing)."""
 
 
+class ClusterArgs(TypedDict):
+    """One cluster where Pomerium runs behind this app registration."""
+
+    name: str
+    """Stable name of the cluster in this stack: resource names and the provider's clusterIdentifier (a DNS-1123 label)."""
+    context: str
+    """The kubeconfig context of that cluster (only the name reaches the provider)."""
+    authenticate_service_url: str
+    """That cluster's Pomerium authenticate service URL."""
+    kubernetes_namespace: NotRequired[str]
+    """Namespace of that cluster's Secret. Default: the stack-wide kubernetes_namespace."""
+    kubernetes_secret_name: NotRequired[str]
+    """Name of that cluster's Secret. Default: the stack-wide kubernetes_secret_name."""
+
+
 class PomeriumIdentityProviderArgs(TypedDict):
     """Settings of Pomerium's Microsoft Entra ID identity provider."""
 
-    authenticate_service_url: str
-    """Pomerium's authenticate service URL (https, a host and an optional port, no path). The reply URL is this plus /oauth2/callback."""
+    authenticate_service_url: NotRequired[str]
+    """Pomerium's authenticate service URL (https, a host and an optional port, no path). The reply URL is this plus /oauth2/callback. Required unless clusters is set. Default: empty."""
+    clusters: NotRequired[list[ClusterArgs]]
+    """Pomerium in several clusters behind this one app registration: a list of {name, context, authenticateServiceUrl, kubernetesNamespace?, kubernetesSecretName?}. Empty: one cluster, the ambient kubeconfig's, with authenticateServiceUrl. Default: none."""
     additional_redirect_urls: NotRequired[list[str]]
     """Further full reply URLs (e.g. a second cluster's), each https and ending in /oauth2/callback. Default: none."""
     display_name: NotRequired[str]

@@ -19,7 +19,7 @@ from .secret_data import (
     IdentityProviderValues,
     secret_data,
 )
-from .settings import ConfigError, Settings, settings_from_args
+from .settings import Cluster, ConfigError, Settings, settings_from_args
 
 TYPE_TOKEN = "pomerium-azure-ad:index:PomeriumIdentityProvider"
 
@@ -36,6 +36,7 @@ OUTPUTS = (
     "client_secret",
     "client_secret_expires_at",
     "kubernetes_secret",
+    "kubernetes_secrets",
 )
 
 
@@ -61,7 +62,9 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
     client_secret_expires_at: pulumi.Output[str]
     """End date (RFC 3339) of the client secret now in the Kubernetes Secret."""
     kubernetes_secret: pulumi.Output[str]
-    """The Kubernetes Secret as namespace/name, the form Pomerium's identityProvider.secret takes."""
+    """The (first cluster's) Kubernetes Secret as namespace/name, the form Pomerium's identityProvider.secret takes."""
+    kubernetes_secrets: pulumi.Output[list[dict[str, str]]]
+    """One entry per cluster: cluster (its name; empty for a stack without clusters), context, secret (namespace/name) and authenticate_service_url."""
 
     def __init__(
         self,
@@ -94,7 +97,7 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
         if settings.grant_admin_consent:
             self._grant_admin_consent(name, service_principal)
         provider_url = client_config.tenant_id.apply(settings.provider_url)
-        self._write_kubernetes_secret(name, application.client_id, client_secret, provider_url)
+        self._write_kubernetes_secrets(name, application.client_id, client_secret, provider_url)
 
         self.client_id = application.client_id
         self.application_object_id = application.object_id
@@ -105,6 +108,17 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
         self.client_secret = client_secret
         self.client_secret_expires_at = current.end_date
         self.kubernetes_secret = pulumi.Output.from_input(settings.kubernetes_secret)
+        self.kubernetes_secrets = pulumi.Output.from_input(
+            [
+                {
+                    "cluster": c.name,
+                    "context": c.context,
+                    "secret": c.secret,
+                    "authenticate_service_url": c.authenticate_service_url,
+                }
+                for c in settings.clusters
+            ]
+        )
         self.register_outputs({key: getattr(self, key) for key in OUTPUTS})
 
     # --- the guide's steps ------------------------------------------------------------
@@ -248,75 +262,116 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
             ),
         )
 
-    def _write_kubernetes_secret(
+    def _write_kubernetes_secrets(
         self,
         name: str,
         client_id: pulumi.Output[str],
         client_secret: pulumi.Output[str],
         provider_url: pulumi.Output[str],
+    ) -> None:
+        """The Secret Pomerium reads, in every cluster, updated in place at every rotation."""
+        if self.settings.several_clusters and self.get_provider("kubernetes::Secret"):
+            raise pulumi.RunError(
+                "clusters: each cluster's Secret goes through a Kubernetes provider of the "
+                "component's own (its context); do not pass the component a kubernetes provider"
+            )
+        for index, cluster in enumerate(self.settings.clusters):
+            self._write_kubernetes_secret(
+                name, cluster, client_id, client_secret, provider_url, first=index == 0
+            )
+
+    def _write_kubernetes_secret(
+        self,
+        name: str,
+        cluster: Cluster,
+        client_id: pulumi.Output[str],
+        client_secret: pulumi.Output[str],
+        provider_url: pulumi.Output[str],
+        *,
+        first: bool,
     ) -> kubernetes.core.v1.Secret:
-        """The Secret Pomerium reads, updated in place at every rotation."""
-        settings = self.settings
+        adopting = self.settings.adopt_kubernetes_secret
         data = pulumi.Output.all(client_id, client_secret, provider_url).apply(
             lambda v: secret_data(
                 IdentityProviderValues(
                     client_id=v[0],
                     client_secret=v[1],
                     provider_url=v[2],
-                    authenticate_service_url=settings.authenticate_service_url,
+                    authenticate_service_url=cluster.authenticate_service_url,
                 )
             )
         )
         opts = self._protected()
-        provider = self._kubernetes_provider(name)
+        provider = self._kubernetes_provider(name, cluster, first=first)
         if provider is not None:
             opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=provider))
+        # A stack moving to `clusters` keeps its Secret: the first cluster's was
+        # the single cluster's (same cluster, so DiffConfig replaces nothing).
+        if cluster.name and first:
+            opts = pulumi.ResourceOptions.merge(
+                opts,
+                pulumi.ResourceOptions(aliases=[pulumi.Alias(name=f"{name}-kubernetes-secret")]),
+            )
         return kubernetes.core.v1.Secret(
-            f"{name}-kubernetes-secret",
+            _cluster_name(f"{name}-kubernetes-secret", cluster),
             metadata=kubernetes.meta.v1.ObjectMetaArgs(
-                name=settings.kubernetes_secret_name,
-                namespace=settings.kubernetes_namespace,
+                name=cluster.secret_name,
+                namespace=cluster.namespace,
                 labels=LABELS,
                 # Taking over a Secret made by hand: this annotation lets the
                 # server-side apply take the fields another manager (kubectl) owns.
-                annotations=PATCH_FORCE if settings.adopt_kubernetes_secret else None,
+                annotations=PATCH_FORCE if adopting else None,
             ),
             type=SECRET_TYPE,
             string_data=pulumi.Output.secret(data),  # type: ignore[arg-type]
             opts=opts,
         )
 
-    def _kubernetes_provider(self, name: str) -> kubernetes.Provider | None:
-        """The Kubernetes provider the Secret is written through, unless the caller
+    def _kubernetes_provider(
+        self, name: str, cluster: Cluster, *, first: bool
+    ) -> kubernetes.Provider | None:
+        """The Kubernetes provider a Secret is written through, unless the caller
         passed one (the policy pack checks that one has enableSecretMutable).
 
         Without enableSecretMutable, pulumi-kubernetes replaces a Secret whose data
         changes, deleting it first since it is named, and the engine refuses to
         replace a protected one: every rotation would take the Secret away, and
         fail in a protected stack. An explicit provider does not read the stack's
-        `kubernetes:*` config, so the settings that choose the cluster are
-        forwarded: with the same cluster, moving the Secret here from the default
-        provider replaces nothing (docs/deploy-facts.md, DiffConfig)."""
+        `kubernetes:*` config: a single cluster's provider gets the settings that
+        choose the cluster, forwarded (with the same cluster, moving the Secret here
+        from the default provider replaces nothing: docs/deploy-facts.md,
+        DiffConfig); each of several clusters' gets only its context's name."""
         if self.get_provider("kubernetes::Secret") is not None:
             return None
-        # The settings that choose the cluster, as the default provider reads
-        # them (a kubeconfig's contents may hold credentials: kept secret).
-        # Not renderYamlToDirectory: it would write the client secret to disk.
-        cluster = pulumi.Config("kubernetes")
+        aliases = [pulumi.Alias(name=f"{name}-kubernetes")] if cluster.name and first else None
         return kubernetes.Provider(
-            f"{name}-kubernetes",
-            kubernetes.ProviderArgs(
-                kubeconfig=cluster.get_secret("kubeconfig"),
-                context=cluster.get("context"),
-                cluster=cluster.get("cluster"),
-                cluster_identifier=cluster.get("clusterIdentifier"),
+            _cluster_name(f"{name}-kubernetes", cluster),
+            self._cluster_settings(cluster),
+            opts=pulumi.ResourceOptions(parent=self, aliases=aliases),
+        )
+
+    def _cluster_settings(self, cluster: Cluster) -> kubernetes.ProviderArgs:
+        # Since pulumi-kubernetes 4.29.0 a create fails with AlreadyExists when the
+        # object exists: upsert only while taking one over. Changing it later
+        # updates the provider in place.
+        upsert = True if self.settings.adopt_kubernetes_secret else None
+        if cluster.name:
+            return kubernetes.ProviderArgs(
+                context=cluster.context,
+                cluster_identifier=cluster.name,
                 enable_secret_mutable=True,
-                # Since pulumi-kubernetes 4.29.0 a create fails with AlreadyExists
-                # when the object exists: only while taking one over. Changing
-                # this later updates the provider in place.
-                upsert_existing_objects=True if self.settings.adopt_kubernetes_secret else None,
-            ),
-            opts=pulumi.ResourceOptions(parent=self),
+                upsert_existing_objects=upsert,
+            )
+        # A kubeconfig's contents may hold credentials: kept secret. Not
+        # renderYamlToDirectory: it would write the client secret to disk.
+        stack = pulumi.Config("kubernetes")
+        return kubernetes.ProviderArgs(
+            kubeconfig=stack.get_secret("kubeconfig"),
+            context=stack.get("context"),
+            cluster=stack.get("cluster"),
+            cluster_identifier=stack.get("clusterIdentifier"),
+            enable_secret_mutable=True,
+            upsert_existing_objects=upsert,
         )
 
     def _owners(self, settings: Settings, deployer: pulumi.Output[str]) -> pulumi.Output[list[str]]:
@@ -414,3 +469,9 @@ def _existing_application(app: Any) -> adoption.ExistingApplication:
         ),
         owners=tuple(app.owners or ()),
     )
+
+
+def _cluster_name(base: str, cluster: Cluster) -> str:
+    """A resource name of the cluster's own: derived from its stable name, so adding
+    or removing a cluster touches only its resources."""
+    return f"{base}-{cluster.name}" if cluster.name else base

@@ -44,6 +44,8 @@ class Option:
     """What a valid value is, as error messages say it."""
     check: Callable[[Any], Any]
     """The value, normalized, or checks.Invalid."""
+    items: str = "string"
+    """An array's item type in Pulumi.yaml."""
 
 
 def _flag(key: str, field: str, default: bool, description: str) -> Option:
@@ -66,12 +68,26 @@ OPTIONS: tuple[Option, ...] = (
         "authenticateServiceUrl",
         "authenticate_service_url",
         "string",
-        None,
+        "",
         "Pomerium's authenticate service URL (https, a host and an optional port, no path). "
-        "The reply URL is this plus /oauth2/callback.",
+        "The reply URL is this plus /oauth2/callback. Required unless clusters is set.",
         "an https URL with a host and an optional port, and no path, query, fragment or "
-        "user info (e.g. https://authenticate.example.com)",
-        checks.authenticate_url,
+        "user info (e.g. https://authenticate.example.com), unless clusters is set",
+        checks.optional(checks.authenticate_url),
+    ),
+    Option(
+        "clusters",
+        "clusters",
+        "array",
+        [],
+        "Pomerium in several clusters behind this one app registration: a list of {name, "
+        "context, authenticateServiceUrl, kubernetesNamespace?, kubernetesSecretName?}. Empty: "
+        "one cluster, the ambient kubeconfig's, with authenticateServiceUrl.",
+        "a list of distinct clusters, each {name: a DNS-1123 label, context: a kubeconfig "
+        "context, authenticateServiceUrl: an https URL, optional kubernetesNamespace and "
+        "kubernetesSecretName}, with distinct names and contexts",
+        checks.cluster_list,
+        items="object",
     ),
     Option(
         "additionalRedirectUrls",
@@ -292,13 +308,33 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class Cluster:
+    """Where one Pomerium runs: its Secret and its authenticate URL."""
+
+    name: str
+    """Stable within the stack (resource names, the provider's clusterIdentifier); "" for the
+    single cluster of a stack without `clusters`."""
+    context: str
+    """Its kubeconfig context; "" for the ambient kubeconfig's current one."""
+    authenticate_service_url: str
+    namespace: str
+    secret_name: str
+
+    @property
+    def secret(self) -> str:
+        return f"{self.namespace}/{self.secret_name}"
+
+
+@dataclass(frozen=True)
 class Settings:
     """Validated settings: everything the component needs, nothing it must still check."""
 
     authenticate_service_url: str
-    """Normalized: https://host[:port], no trailing slash."""
+    """The first cluster's, normalized (https://host[:port]): the application's sign-on URL."""
     redirect_urls: tuple[str, ...]
-    """The authenticate URL's callback first, then the additional ones."""
+    """Every cluster's callback (distinct, in order), then the additional ones."""
+    clusters: tuple[Cluster, ...]
+    """Never empty: a stack without `clusters` has one, named "" (the ambient kubeconfig)."""
     display_name: str
     sign_in_audience: SignInAudience
     graph_scopes: tuple[str, ...]
@@ -335,8 +371,13 @@ class Settings:
 
     @property
     def kubernetes_secret(self) -> str:
-        """`namespace/name`, the form Pomerium's identityProvider.secret takes."""
-        return f"{self.kubernetes_namespace}/{self.kubernetes_secret_name}"
+        """The first cluster's Secret as `namespace/name`, the form Pomerium's
+        identityProvider.secret takes."""
+        return self.clusters[0].secret
+
+    @property
+    def several_clusters(self) -> bool:
+        return bool(self.clusters[0].name)
 
     def provider_url(self, tenant_id: str) -> str:
         return clouds.provider_url(
@@ -364,6 +405,17 @@ def _joined(checked: dict[str, Any], name: Callable[[str], str]) -> list[Problem
     """The rules that join settings (only between values that passed their own checks)."""
     found: list[Problem] = []
     o = OPTIONS_BY_KEY
+    url, clusters = checked.get("authenticate_service_url"), checked.get("clusters")
+    if url is not None and clusters is not None and bool(url) == bool(clusters):
+        both = f"{name('authenticateServiceUrl')} and {name('clusters')}"
+        found.append(
+            Problem(
+                both if url else name("authenticateServiceUrl"),
+                "exactly one of them: authenticateServiceUrl for one cluster, clusters (each "
+                "with its own authenticateServiceUrl) for several",
+                "both" if url else "",
+            )
+        )
     adopt = ("adopt_application_object_id", "adopt_service_principal_object_id")
     if all(f in checked for f in adopt) and bool(checked[adopt[0]]) != bool(checked[adopt[1]]):
         # A portal-registered app always has its enterprise application: creating a
@@ -412,11 +464,31 @@ def validate(
     problems += _joined(checked, name)
     if problems:
         raise ConfigError(problems, context=context)
-    callback = checked["authenticate_service_url"] + CALLBACK_PATH
+    checked["clusters"] = _clusters(checked)
+    callbacks = [c.authenticate_service_url + CALLBACK_PATH for c in checked["clusters"]]
     additional = checked.pop("additional_redirect_urls")
-    checked["redirect_urls"] = tuple(dict.fromkeys([callback, *additional]))
+    checked["redirect_urls"] = tuple(dict.fromkeys([*callbacks, *additional]))
+    checked["authenticate_service_url"] = checked["clusters"][0].authenticate_service_url
     checked["display_name"] = checked["display_name"] or f"Pomerium ({stack})"
     return Settings(**checked)
+
+
+def _clusters(checked: dict[str, Any]) -> tuple[Cluster, ...]:
+    """The clusters, each with the stack-wide namespace and name unless it sets its own."""
+    namespace, secret_name = checked["kubernetes_namespace"], checked["kubernetes_secret_name"]
+    if not checked["clusters"]:
+        url = checked["authenticate_service_url"]
+        return (Cluster("", "", url, namespace, secret_name),)
+    return tuple(
+        Cluster(
+            c["name"],
+            c["context"],
+            c["authenticate_service_url"],
+            c.get("kubernetes_namespace", namespace),
+            c.get("kubernetes_secret_name", secret_name),
+        )
+        for c in checked["clusters"]
+    )
 
 
 def settings_from_args(args: Mapping[str, Any], *, stack: str) -> Settings:
@@ -434,6 +506,28 @@ def settings_from_args(args: Mapping[str, Any], *, stack: str) -> Settings:
 
 def _config_name(key: str) -> str:
     return ENVIRONMENT_KEY if key == ENVIRONMENT_OPTION.key else f"{PROJECT}:{key}"
+
+
+# A cluster's keys in config, and as the component's arguments name them.
+CLUSTER_CONFIG_KEYS = {
+    "name": "name",
+    "context": "context",
+    "authenticateServiceUrl": "authenticate_service_url",
+    "kubernetesNamespace": "kubernetes_namespace",
+    "kubernetesSecretName": "kubernetes_secret_name",
+}
+
+
+def _cluster_fields(value: Any) -> Any:
+    """Config's camelCase cluster keys as argument names (unknown keys kept, to be refused)."""
+    if not isinstance(value, list):
+        return value
+    return [
+        {CLUSTER_CONFIG_KEYS.get(k, k): v for k, v in item.items()}
+        if isinstance(item, dict)
+        else item
+        for item in value
+    ]
 
 
 def _decode(option: Option, raw: str) -> tuple[bool, Any]:
@@ -487,7 +581,7 @@ def args_from_config(
             continue
         ok, value = _decode(option, text)
         if ok:
-            values[option.field] = value
+            values[option.field] = _cluster_fields(value) if option.key == "clusters" else value
         else:
             problems.append(Problem(_config_name(option.key), option.expects, value))
     values[ENVIRONMENT_OPTION.field] = environment or clouds.DEFAULT_ENVIRONMENT

@@ -212,7 +212,13 @@ def recorded_state(fixture: str) -> State:
     return State({r.urn: r for r in resources}, entry["config"], [])
 
 
-@pytest.mark.parametrize("fixture", sorted(FIXTURES))
+# The fixtures 0.1.0's program was recorded on (it had no `clusters`).
+RECORDED = sorted(
+    json.loads((ROOT / "tests/deploy_sequence/state_0_1_0.json").read_text())["states"]
+)
+
+
+@pytest.mark.parametrize("fixture", RECORDED)
 def test_upgrading_from_0_1_0_replaces_nothing(fixture: str) -> None:
     """The state 0.1.0 left (Secret on the default provider), then this program."""
     state = recorded_state(fixture)
@@ -452,7 +458,7 @@ def test_the_cli_that_applies_the_rules_is_pinned() -> None:
     assert pinned == {facts.CLI_VERSION_READ}
 
 
-@pytest.mark.parametrize("fixture", sorted(FIXTURES))
+@pytest.mark.parametrize("fixture", RECORDED)
 def test_every_resource_keeps_its_urn(fixture: str) -> None:
     """The 0.1.0 snapshot's resources (type, name, parent) are all still declared,
     by URN or by an alias: a move without an alias would be a create and a delete."""
@@ -460,3 +466,42 @@ def test_every_resource_keeps_its_urn(fixture: str) -> None:
     program, _ = run(FIXTURES[fixture], T0)
     declared = {urn for r in program.registrations for urn in (r.urn, *r.aliases)}
     assert set(state.resources) - declared == set()
+
+
+# --- several clusters -------------------------------------------------------------------
+
+
+def test_a_rotation_moves_every_clusters_secret_before_deleting_the_old_credential() -> None:
+    config = FIXTURES["clusters"]
+    state = first_deploy(config)
+    assert len(state.of_type(SECRET)) == 2
+
+    done = up(state, config, NEXT_30_DAY_PERIOD + timedelta(hours=1))
+
+    assert done.ok, done.errors
+    actions = [(o.action, o.resource.type) for o in done.operations]
+    last_update = max(i for i, a in enumerate(actions) if a == ("update", SECRET))
+    first_delete = actions.index(("delete", PASSWORD))
+    assert actions.count(("update", SECRET)) == 2 and last_update < first_delete
+    assert problems(state, done) == []
+
+
+def test_moving_a_stack_to_clusters_keeps_its_secret() -> None:
+    """The same cluster (the stack's kubernetes:context is the first cluster's
+    context): the Secret and its provider are aliased, DiffConfig sees the same
+    cluster, and only the new cluster's provider and Secret are created."""
+    single = {
+        f"{PROJECT}:authenticateServiceUrl": "https://authenticate.corp.example.net",
+        "kubernetes:context": "aks-prod-east",
+        f"{PROJECT}:protect": True,
+        f"{PROJECT}:clientSecretRotationDays": 30,
+    }
+    state = first_deploy(single)
+
+    done = up(state, FIXTURES["clusters"], T0 + timedelta(days=1))
+
+    assert done.ok, done.errors
+    assert problems(state, done) == []
+    assert done.ops("replace") == [] and done.ops("delete") == []
+    created = sorted(s.urn.rsplit("::", 1)[1] for s in done.ops("create"))
+    assert created == ["pomerium-kubernetes-secret-west", "pomerium-kubernetes-west"]

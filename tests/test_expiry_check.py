@@ -19,13 +19,74 @@ MOMENTS = st.datetimes(
 )
 
 
-def test_thresholds_follow_the_rotation_arithmetic() -> None:
-    # N = 90: credentials end 3N - 7 = 263 days after their period starts.
-    assert required_remaining(90, When.AFTER) == timedelta(days=2 * 90 - 7)
-    assert (
-        required_remaining(90, When.BEFORE)
-        == timedelta(days=2 * 90 - 7 - rotation.DEPLOY_INTERVAL_DAYS) - expiry_check.SCHEDULE_GRACE
+# Worked out by hand from the docstring: after a rotation at least 2N - 7 days; before it
+# 2N - 7 less a week of deploys (7 days) less a day of schedule grace.
+THRESHOLDS = [
+    # N, after, before
+    (14, 21, 13),
+    (30, 53, 45),
+    (90, 173, 165),
+    (124, 241, 233),
+]
+
+
+@pytest.mark.parametrize(("days", "after", "before"), THRESHOLDS)
+def test_thresholds_in_days(days: int, after: int, before: int) -> None:
+    assert required_remaining(days, When.AFTER) == timedelta(days=after)
+    assert required_remaining(days, When.BEFORE) == timedelta(days=before)
+
+
+EXPIRY_NOW = datetime(2026, 11, 26, 15, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("days", "after", "before"), THRESHOLDS)
+@pytest.mark.parametrize("when", [When.AFTER, When.BEFORE])
+def test_one_day_either_side_of_the_threshold(
+    days: int, after: int, before: int, when: When
+) -> None:
+    threshold = after if when is When.AFTER else before
+
+    def ok(remaining: timedelta) -> bool:
+        return ExpiryCheck("prod", when, EXPIRY_NOW + remaining, EXPIRY_NOW, days).ok
+
+    assert ok(timedelta(days=threshold + 1))
+    assert ok(timedelta(days=threshold))
+    assert not ok(timedelta(days=threshold, seconds=-1))
+    assert not ok(timedelta(days=threshold - 1))
+
+
+def test_the_messages_name_the_days() -> None:
+    expires = datetime(2027, 5, 18, 15, tzinfo=UTC)  # 173 days after EXPIRY_NOW
+    good = ExpiryCheck("prod", When.AFTER, expires, EXPIRY_NOW, 90)
+    assert good.message() == (
+        "stack prod, after rotation: the client secret in the Kubernetes Secret expires at "
+        "2027-05-18T15:00:00Z, 173.0 days from now; at least 173.0 days are guaranteed: OK"
     )
+    late = ExpiryCheck("prod", When.BEFORE, expires - timedelta(days=9), EXPIRY_NOW, 90)
+    assert not late.ok
+    assert late.message() == (
+        "stack prod, before rotation: the client secret in the Kubernetes Secret expires at "
+        "2027-05-09T15:00:00Z, 164.0 days from now, but clientSecretRotationDays=90 "
+        "guarantees at least 165.0 days (the last deploys were missed or failed). Run the "
+        "rotation or a deploy of this stack now, and check that Pomerium still signs users in."
+    )
+
+
+def test_the_worked_rotation_example_passes_after_and_its_previous_fails() -> None:
+    # N = 30 on 2026-11-26T15:00Z: the current credential ends 2027-02-07 (72.4 days, at
+    # least 53), the previous one 2027-01-08 (42.4 days).
+    current = datetime(2027, 2, 7, tzinfo=UTC)
+    previous = datetime(2027, 1, 8, tzinfo=UTC)
+    assert ExpiryCheck("dev", When.AFTER, current, EXPIRY_NOW, 30).ok
+    assert not ExpiryCheck("dev", When.AFTER, previous, EXPIRY_NOW, 30).ok
+    assert not ExpiryCheck("dev", When.BEFORE, previous, EXPIRY_NOW, 30).ok
+
+
+def test_parse_expiry_turns_any_zone_into_utc() -> None:
+    assert expiry_check.parse_expiry(" 2027-02-07T01:00:00+01:00\n") == datetime(
+        2027, 2, 7, tzinfo=UTC
+    )
+    assert expiry_check.parse_expiry("2027-02-07T00:00:00Z") == datetime(2027, 2, 7, tzinfo=UTC)
 
 
 @given(days=DAYS, now=MOMENTS)
@@ -109,10 +170,7 @@ def test_cli_refuses_a_stack_without_a_stack_file(
     argv = ["--project-dir", str(team_project(tmp_path)), "--stack", "missing"]
     argv += ["--when", "before", "--expires-at", "2027-01-18T00:00:00Z"]
     assert main(argv, now=NOW) == 2
-    assert (
-        "missing configuration value 'pomerium-azure-ad:authenticateServiceUrl'"
-        in capsys.readouterr().out
-    )
+    assert "no stack file Pulumi.missing.yaml" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -130,3 +188,29 @@ def test_cli_refuses_bad_input_loudly(
     out = capsys.readouterr().out
     assert out.startswith("::error title=Client secret expiry check::stack dev:")
     assert fragment in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--when", "after", "--expires-at", "2027-01-18T00:00:00Z"],
+        ["--stack", "dev", "--expires-at", "2027-01-18T00:00:00Z"],
+        ["--stack", "dev", "--when", "after"],
+        ["--stack", "dev", "--when", "during", "--expires-at", "2027-01-18T00:00:00Z"],
+    ],
+)
+def test_cli_arguments_are_required_and_checked(argv: list[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(argv, now=NOW)
+    assert caught.value.code == 2
+
+
+def test_cli_names_the_stack_and_the_moment(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    root = ["--project-dir", str(team_project(tmp_path)), "--stack", "monthly"]
+    assert main([*root, "--when", "before", "--expires-at", "2027-01-18T00:00:00Z"], now=NOW) == 0
+    assert capsys.readouterr().out.startswith(
+        "stack monthly, before rotation: the client secret in the Kubernetes Secret expires at "
+        "2027-01-18T00:00:00Z, 53.0 days from now; at least 45.0 days are guaranteed: OK"
+    )

@@ -30,6 +30,7 @@ PURE = [
     "clock",
     "clouds",
     "graph",
+    "proof",
     "rotation",
     "secret_data",
     "settings",

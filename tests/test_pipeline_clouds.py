@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -439,7 +440,10 @@ def test_each_cloud_fetches_its_own_tokens_and_kubeconfig(
 # --- C: the stack's cluster, from .github/pipeline.yml in the checkout -------------------
 
 
-CLUSTER_STEPS = ["Install kubelogin", "Kubeconfig for the stack's AKS cluster (Entra ID sign-in)"]
+CLUSTER_STEPS = [
+    "Install kubelogin",
+    "Kubeconfig for the stack's AKS clusters (Entra ID sign-in)",
+]
 
 
 def test_the_cluster_steps_run_only_for_a_stack_with_a_cluster() -> None:
@@ -447,12 +451,11 @@ def test_the_cluster_steps_run_only_for_a_stack_with_a_cluster() -> None:
     cluster = step_by_id("cluster")
     login = step_using("azure/login@")
     assert steps.index(step_by_id("cloud")) < steps.index(cluster) < steps.index(login)
-    gated = [s for s in steps if s.get("if") == "steps.cluster.outputs.name != ''"]
+    gated = [s for s in steps if s.get("if") == "steps.cluster.outputs.clusters != ''"]
     assert [s["name"] for s in gated][:2] == CLUSTER_STEPS
     assert any("KUBECONFIG=" in s.get("run", "") for s in gated)
     kubeconfig = step_running("az aks get-credentials")
-    assert kubeconfig["env"]["RESOURCE_GROUP"] == "${{ steps.cluster.outputs.resource-group }}"
-    assert kubeconfig["env"]["CLUSTER_NAME"] == "${{ steps.cluster.outputs.name }}"
+    assert kubeconfig["env"]["CLUSTERS"] == "${{ steps.cluster.outputs.clusters }}"
     assert "inputs.aks-clusters" not in yaml.safe_dump(steps), "one place: .github/pipeline.yml"
 
 
@@ -461,8 +464,46 @@ def test_the_cluster_comes_from_the_checked_out_pipeline_file(tmp_path: Path) ->
     r = runner(tmp_path, None)
     result = r.run(step_by_id("cluster"))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert r.github_output == {"resource-group": "rg-dev", "name": "aks-dev"}
+    # The one-cluster form: no context of its own (az names it after the cluster).
+    assert r.github_output == {"clusters": "rg-dev,aks-dev,"}
     assert r.github_env == {}
+
+
+TWO_CLUSTERS = """\
+clusters:
+  dev:
+    - {resourceGroup: rg-east, name: aks-east, context: aks-dev-east}
+    - {resourceGroup: rg-west, name: aks-west, context: aks-dev-west}
+"""
+
+
+@needs_yq
+def test_several_clusters_go_into_one_kubeconfig_each_under_its_context(tmp_path: Path) -> None:
+    r = runner(tmp_path, None)
+    pipeline(tmp_path, TWO_CLUSTERS)
+    assert r.run(step_by_id("cloud")).returncode == 0
+    result = r.run(step_by_id("cluster"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert r.github_output == {
+        "clusters": "rg-east,aks-east,aks-dev-east rg-west,aks-west,aks-dev-west"
+    }
+    assert "kubeconfig context aks-dev-west" in result.stdout
+    result = r.run(step_running("kubelogin convert-kubeconfig"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    kubeconfig = f"{tmp_path}/kubeconfig"
+    assert r.recorded() == [
+        "az aks get-credentials --resource-group rg-east --name aks-east --context aks-dev-east"
+        f" --file {kubeconfig} --overwrite-existing",
+        "az aks get-credentials --resource-group rg-west --name aks-west --context aks-dev-west"
+        f" --file {kubeconfig} --overwrite-existing",
+        # Once, after both: without --context kubelogin converts every context of the file.
+        f"kubelogin convert-kubeconfig --login workloadidentity --kubeconfig {kubeconfig}"
+        " --client-id 11111111-1111-1111-1111-111111111111"
+        " --tenant-id 22222222-2222-2222-2222-222222222222"
+        f" --authority-host {PUBLIC['authority-host']}",
+    ]
+    assert r.run(step_running("KUBECONFIG=")).returncode == 0
+    assert r.github_env == {"KUBECONFIG": kubeconfig}
 
 
 @needs_yq
@@ -485,8 +526,29 @@ def test_no_clusters_means_no_cluster_sign_in(tmp_path: Path, body: str) -> None
         "clusters:\n  dev: {resourceGroup: 'rg dev$(id)', name: aks-dev}\n",
         'clusters:\n  dev: {resourceGroup: rg-dev, name: "aks-dev\\nEVIL=1"}\n',
         "clusters:\n  dev: {resourceGroup: rg-dev, name: -aks}\n",
+        "clusters:\n  dev: {resourceGroup: rg-dev, name: aks-dev, context: ctx}\n",
+        "clusters:\n  dev: []\n",
+        "clusters:\n  dev:\n    - {resourceGroup: rg-dev, name: aks-dev}\n",
+        "clusters:\n  dev:\n    - {resourceGroup: rg-dev, name: aks-dev, context: 'a b$(id)'}\n",
+        "clusters:\n  dev:\n    - {resourceGroup: rg-dev, name: aks-dev, context: -ctx}\n",
+        'clusters:\n  dev:\n    - {resourceGroup: rg, name: aks, context: "c\\nEVIL=1"}\n',
+        "clusters:\n  dev:\n    - [rg-dev, aks-dev, ctx]\n",
+        "clusters:\n  dev: aks-dev\n",
     ],
-    ids=["no-name", "shell", "newline", "leading-dash"],
+    ids=[
+        "no-name",
+        "shell",
+        "newline",
+        "leading-dash",
+        "context-in-one-cluster-form",
+        "empty-list",
+        "list-without-context",
+        "context-shell",
+        "context-leading-dash",
+        "context-newline",
+        "list-of-lists",
+        "string",
+    ],
 )
 def test_a_missing_or_odd_cluster_stops_the_job(tmp_path: Path, body: str) -> None:
     r = runner(tmp_path, None)
@@ -532,11 +594,18 @@ def test_the_repositorys_own_clusters_resolve(tmp_path: Path) -> None:
         result = r.run(step_by_id("cluster"))
         assert result.returncode == 0, result.stdout + result.stderr
         expected = clusters.get(stack)
-        assert r.github_output == (
-            {"resource-group": expected["resourceGroup"], "name": expected["name"]}
-            if expected
-            else {}
-        )
+        if not expected:
+            assert r.github_output == {}
+            continue
+        entries = expected if isinstance(expected, list) else [{**expected, "context": ""}]
+        assert r.github_output == {
+            "clusters": " ".join(
+                f"{c['resourceGroup']},{c['name']},{c['context']}" for c in entries
+            )
+        }
+    # The example values show both forms: one cluster, and several with their contexts.
+    assert any(isinstance(c, list) and len(c) > 1 for c in clusters.values())
+    assert any(isinstance(c, dict) for c in clusters.values())
 
 
 def test_every_job_that_runs_pulumi_after_sign_in_can_get_tokens_on_demand() -> None:
@@ -570,3 +639,22 @@ def test_every_job_that_runs_pulumi_after_sign_in_can_get_tokens_on_demand() -> 
             assert variable not in job_env, f"{name}:{job_name} overrides {variable}"
     assert found >= 3  # preview, deploy, rotation
     assert "ARM_USE_OIDC=true" in step_running("ARM_USE_OIDC")["run"]
+
+
+SHELLCHECK = Path(shutil.which("shellcheck") or Path(sys.executable).parent / "shellcheck")
+
+
+@pytest.mark.skipif(not SHELLCHECK.exists(), reason="shellcheck (actionlint's) is absent")
+def test_the_actions_shell_steps_pass_shellcheck() -> None:
+    # actionlint runs shellcheck on workflows' `run:` only, not on a composite action's.
+    for step in sign_in_steps():
+        if "run" not in step:
+            continue
+        result = subprocess.run(
+            [str(SHELLCHECK), "--shell=bash", "-"],
+            input=step["run"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, f"{step['name']}: {result.stdout}"

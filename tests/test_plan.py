@@ -79,12 +79,15 @@ def test_each_example_stack_is_planned_from_its_stack_file(
     assert entry["stack"] == stack and entry["ok"] and entry["errors"] == []
     settings = settings_of(stack)
     app = entry["plan"]["application"]
-    # A trailing slash is allowed in the setting; the reply URL has none.
-    url = settings["authenticate_service_url"].rstrip("/")
-    assert app["reply_urls"] == [
-        url + CALLBACK_PATH,
-        *settings.get("additional_redirect_urls", []),
+    # A trailing slash is allowed in the setting; the reply URL has none. Every
+    # cluster's callback, once, then the additional ones.
+    urls = [c["authenticate_service_url"] for c in settings.get("clusters", [])] or [
+        settings["authenticate_service_url"]
     ]
+    callbacks = [url.rstrip("/") + CALLBACK_PATH for url in urls]
+    assert app["reply_urls"] == list(
+        dict.fromkeys([*callbacks, *settings.get("additional_redirect_urls", [])])
+    )
     assert app["display_name"] == (settings.get("display_name") or f"Pomerium ({stack})")
     assert app["graph_permissions"] == list(settings.get("graph_scopes", DEFAULT_GRAPH_SCOPES))
     assert app["group_membership_claims"] == settings.get(
@@ -92,10 +95,12 @@ def test_each_example_stack_is_planned_from_its_stack_file(
     )
     assert app["protected"] == settings.get("protect", False)
     secret = entry["plan"]["kubernetes_secret"]
+    first = (settings.get("clusters") or [{}])[0]
     assert (secret["namespace"], secret["name"]) == (
-        settings.get("kubernetes_namespace", "pomerium"),
-        settings.get("kubernetes_secret_name", "idp"),
+        first.get("kubernetes_namespace", settings.get("kubernetes_namespace", "pomerium")),
+        first.get("kubernetes_secret_name", settings.get("kubernetes_secret_name", "idp")),
     )
+    assert len(entry["plan"]["kubernetes_secrets"]) == max(1, len(settings.get("clusters", [])))
     assert set(secret["keys"]) == set(SECRET_KEYS)
     assert set(secret["secret_keys"]) == set(CLIENT_SECRET_KEYS)
     outputs = entry["plan"]["outputs"]
@@ -189,10 +194,10 @@ def test_only_the_named_stacks_are_planned(
     assert code == 0 and [entry["stack"] for entry in document["stacks"]] == ["good"]
     code, document = plan_json(capsys, "--project-dir", str(root), "--stack", "bad")
     assert code == 1
-    assert (
-        "missing configuration value 'pomerium-azure-ad:authenticateServiceUrl'"
-        in document["stacks"][0]["errors"][0]
-    )
+    # Neither authenticateServiceUrl nor clusters: the program names the key.
+    (problem,) = document["stacks"][0]["problems"]
+    assert problem["key"] == "pomerium-azure-ad:authenticateServiceUrl"
+    assert problem["expected"].startswith("exactly one of them")
 
 
 # --- --json ---------------------------------------------------------------------
@@ -262,35 +267,40 @@ def test_out_writes_valid_files_for_each_stack(
     assert code == 0
     for entry in document["stacks"]:
         stack, outputs = entry["stack"], entry["plan"]["outputs"]
-        secret_path = tmp_path / stack / "kubernetes-secret.yaml"
-        pomerium_path = tmp_path / stack / "pomerium.yaml"
-        assert entry["files"] == [str(secret_path), str(pomerium_path)]
+        expected_files = []
+        # A Secret and a Pomerium resource per cluster (suffixed with its name).
+        for cluster in outputs["kubernetes_secrets"]:
+            suffix = f"-{cluster['cluster']}" if cluster["cluster"] else ""
+            secret_path = tmp_path / stack / f"kubernetes-secret{suffix}.yaml"
+            pomerium_path = tmp_path / stack / f"pomerium{suffix}.yaml"
+            expected_files += [str(secret_path), str(pomerium_path)]
+            check_rendered(secret_path, pomerium_path, cluster, outputs)
+        assert entry["files"] == expected_files
 
-        secret = read_documents(secret_path)
-        kubernetes_validate.validate(secret, kubernetes_validate.latest_version(), strict=True)
-        assert (
-            f"{secret['metadata']['namespace']}/{secret['metadata']['name']}"
-            == (outputs["kubernetes_secret"])
-        )
-        assert list(secret["stringData"]) == list(SECRET_KEYS)
-        for key in CLIENT_SECRET_KEYS:
-            assert secret["stringData"][key] == redact.SECRET_PLACEHOLDER
-        assert secret["stringData"]["client_id"] == "<client-id>"
-        assert "<client-id>:" in secret_path.read_text()  # the legend
 
-        resource = read_documents(pomerium_path)
-        jsonschema.validate(resource, crd_schema())
-        assert (resource["apiVersion"], resource["kind"]) == ("ingress.pomerium.io/v1", "Pomerium")
-        assert resource["spec"]["identityProvider"] == {
-            "provider": "azure",
-            "url": outputs["provider_url"],
-            "secret": outputs["kubernetes_secret"],
-        }
-        assert (
-            resource["spec"]["authenticate"]["url"] + CALLBACK_PATH
-            == (entry["plan"]["application"]["reply_urls"][0])
-        )
-        assert resource["spec"]["secrets"] == DEFAULT_BOOTSTRAP_SECRET
+def check_rendered(
+    secret_path: Path, pomerium_path: Path, cluster: dict[str, str], outputs: dict[str, Any]
+) -> None:
+    secret = read_documents(secret_path)
+    kubernetes_validate.validate(secret, kubernetes_validate.latest_version(), strict=True)
+    assert f"{secret['metadata']['namespace']}/{secret['metadata']['name']}" == cluster["secret"]
+    assert list(secret["stringData"]) == list(SECRET_KEYS)
+    for key in CLIENT_SECRET_KEYS:
+        assert secret["stringData"][key] == redact.SECRET_PLACEHOLDER
+    assert secret["stringData"]["client_id"] == "<client-id>"
+    assert secret["stringData"]["AUTHENTICATE_SERVICE_URL"] == cluster["authenticate_service_url"]
+    assert "<client-id>:" in secret_path.read_text()  # the legend
+
+    resource = read_documents(pomerium_path)
+    jsonschema.validate(resource, crd_schema())
+    assert (resource["apiVersion"], resource["kind"]) == ("ingress.pomerium.io/v1", "Pomerium")
+    assert resource["spec"]["identityProvider"] == {
+        "provider": "azure",
+        "url": outputs["provider_url"],
+        "secret": cluster["secret"],
+    }
+    assert resource["spec"]["authenticate"]["url"] == cluster["authenticate_service_url"]
+    assert resource["spec"]["secrets"] == DEFAULT_BOOTSTRAP_SECRET
 
 
 def test_out_names_the_bootstrap_secret_from_the_flag(
@@ -399,7 +409,11 @@ def test_a_planted_client_secret_never_leaves_the_process(
         assert code == 0
         outputs += [out, err]
     files = [p.read_text() for p in tmp_path.rglob("*") if p.is_file()]
-    assert len(files) == 4 * len(STACKS)
+    clusters = sum(
+        max(1, len(json.loads(offline.stack_config(s)[f"{PROJECT}:clusters"]))) for s in STACKS
+    )
+    # Two --out runs, a Secret and a Pomerium resource per cluster each.
+    assert len(files) == 2 * 2 * clusters
     for text in outputs + files:
         assert PLANTED not in text
 

@@ -52,9 +52,18 @@ def scopes(*names: str) -> list[tuple[str, str]]:
 
 def test_the_pack_has_the_policies_the_issue_lists_with_their_levels() -> None:
     levels = {p.name: p.enforcement_level for p in POLICIES}
-    advisory = {n for n, level in levels.items() if level is EnforcementLevel.ADVISORY}
-    assert advisory == {"production-application-protected"}
-    assert len(levels) == 9 and all(level is not None for level in levels.values())
+    assert levels == {
+        "graph-delegated-permissions-only": EnforcementLevel.MANDATORY,
+        "reply-urls-https-callback": EnforcementLevel.MANDATORY,
+        "client-secret-end-date": EnforcementLevel.MANDATORY,
+        "client-secrets-per-application": EnforcementLevel.MANDATORY,
+        "single-tenant-sign-in": EnforcementLevel.MANDATORY,
+        "application-has-owner": EnforcementLevel.MANDATORY,
+        "idp-secret-namespace-and-keys": EnforcementLevel.MANDATORY,
+        "idp-secret-updated-in-place": EnforcementLevel.MANDATORY,
+        "production-application-protected": EnforcementLevel.ADVISORY,
+    }
+    assert len(POLICIES) == 9
     assert all(len(p.description) > 60 for p in POLICIES)
 
 

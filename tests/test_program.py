@@ -29,6 +29,7 @@ OUTPUTS = {
     "client_secret",
     "client_secret_expires_at",
     "kubernetes_secret",
+    "kubernetes_secrets",
 }
 PLANTED = "planted-Client~Secret.value-0123456789abcdef"
 # Microsoft's sign-in (issuer) hosts of the global, US Government and China clouds.
@@ -61,11 +62,15 @@ def stack_setting(stack: str, key: str) -> Any:
 def test_stack_registers_the_guides_resources(stack: str, now: datetime) -> None:
     run = run_program(stack, now=now, cloud=planted_cloud())
     application = run.one(APPLICATION).inputs
-    url = stack_setting(stack, "authenticateServiceUrl").rstrip("/")
+    urls = [c["authenticateServiceUrl"].rstrip("/") for c in stack_setting(stack, "clusters")] or [
+        stack_setting(stack, "authenticateServiceUrl").rstrip("/")
+    ]
 
-    assert application["web"]["homepageUrl"] == url
-    assert application["web"]["redirectUris"][0] == url + "/oauth2/callback"
-    assert application["web"]["redirectUris"][1:] == stack_setting(stack, "additionalRedirectUrls")
+    # The first cluster's URL is the sign-on URL; every cluster's callback, once.
+    assert application["web"]["homepageUrl"] == urls[0]
+    callbacks = list(dict.fromkeys(url + "/oauth2/callback" for url in urls))
+    extra = stack_setting(stack, "additionalRedirectUrls")
+    assert application["web"]["redirectUris"] == list(dict.fromkeys([*callbacks, *extra]))
     assert application["signInAudience"] == stack_setting(stack, "signInAudience")
     assert application["groupMembershipClaims"] == stack_setting(stack, "groupMembershipClaims")
     (graph,) = application["requiredResourceAccesses"]
@@ -79,7 +84,7 @@ def test_stack_registers_the_guides_resources(stack: str, now: datetime) -> None
     assert service_principal.inputs["clientId"] == run.outputs["client_id"].value
     assert service_principal.inputs["owners"] == application["owners"]
     assert len(run.of_type(PASSWORD)) == 2
-    assert len(run.of_type(SECRET)) == 1
+    assert len(run.of_type(SECRET)) == max(1, len(stack_setting(stack, "clusters")))
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -111,23 +116,37 @@ def test_stack_outputs_are_the_contract(stack: str, now: datetime) -> None:
 @pytest.mark.parametrize("stack", STACKS)
 def test_kubernetes_secret_holds_what_pomerium_reads(stack: str, now: datetime) -> None:
     run = run_program(stack, now=now, cloud=planted_cloud())
-    secret = run.one(SECRET)
-    manifest = secret.inputs
-    data = manifest["stringData"]
-    assert set(data) == set(SECRET_KEYS)
-    assert data["client_id"] == data["IDP_CLIENT_ID"] == run.outputs["client_id"].value
-    assert data["client_secret"] == data["IDP_CLIENT_SECRET"] == run.outputs["client_secret"].value
-    assert data["IDP_PROVIDER"] == "azure"
-    assert data["IDP_PROVIDER_URL"] == run.outputs["provider_url"].value
-    assert data["AUTHENTICATE_SERVICE_URL"] == stack_setting(
-        stack, "authenticateServiceUrl"
-    ).rstrip("/")
-    assert manifest["type"] == "Opaque"
-    assert manifest["metadata"]["labels"] == LABELS
-    # The whole data block reaches the engine as a Pulumi secret.
-    assert "stringData" in secret.secret_inputs
-    # A Secret Kubernetes itself would accept.
-    kubernetes_validate.validate(manifest, "1.33", strict=True)
+    # The component names a cluster's Secret pomerium-kubernetes-secret-<cluster>.
+    clusters = {
+        "-".join(filter(None, ["pomerium-kubernetes-secret", c["cluster"]])): c
+        for c in run.outputs["kubernetes_secrets"].value
+    }
+    assert len(run.of_type(SECRET)) == len(clusters)
+    for secret in run.of_type(SECRET):
+        manifest = secret.inputs
+        data = manifest["stringData"]
+        assert set(data) == set(SECRET_KEYS)
+        assert data["client_id"] == data["IDP_CLIENT_ID"] == run.outputs["client_id"].value
+        assert data["client_secret"] == data["IDP_CLIENT_SECRET"]
+        assert data["client_secret"] == run.outputs["client_secret"].value
+        assert data["IDP_PROVIDER"] == "azure"
+        assert data["IDP_PROVIDER_URL"] == run.outputs["provider_url"].value
+        # Each cluster's own authenticate URL and Secret, as the stack file sets them.
+        cluster = clusters[secret.name]
+        assert data["AUTHENTICATE_SERVICE_URL"] == cluster["authenticate_service_url"]
+        assert "{namespace}/{name}".format(**manifest["metadata"]) == cluster["secret"]
+        assert manifest["type"] == "Opaque"
+        assert manifest["metadata"]["labels"] == LABELS
+        # The whole data block reaches the engine as a Pulumi secret.
+        assert "stringData" in secret.secret_inputs
+        # A Secret Kubernetes itself would accept.
+        kubernetes_validate.validate(manifest, "1.33", strict=True)
+    urls = [c["authenticateServiceUrl"] for c in stack_setting(stack, "clusters")] or [
+        stack_setting(stack, "authenticateServiceUrl")
+    ]
+    assert sorted(c["authenticate_service_url"] for c in clusters.values()) == sorted(
+        url.rstrip("/") for url in urls
+    )
 
 
 @pytest.mark.parametrize("stack", STACKS)

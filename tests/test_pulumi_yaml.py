@@ -37,7 +37,8 @@ def test_cli_rules_for_declared_config() -> None:
             continue
         assert spec.get("description"), key
         if spec["type"] == "array":
-            assert spec.get("items") == {"type": "string"}, key
+            # The CLI needs an item type (project.go): strings, or the clusters' objects.
+            assert spec.get("items") in ({"type": "string"}, {"type": "object"}), key
 
 
 def test_declared_config_is_the_codes_table() -> None:
@@ -73,7 +74,6 @@ def test_a_mistyped_stack_value_is_refused_like_the_cli(tmp_path: Path) -> None:
         "Stack 'typo' with configuration key 'pomerium-azure-ad:clientSecretRotationDays' "
         "must be of type 'integer'"
     ) in message
-    assert "missing configuration value 'pomerium-azure-ad:authenticateServiceUrl'" in message
 
 
 def test_stack_files_hold_no_secrets() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -169,3 +170,148 @@ def test_rotation_days_bounds_follow_from_the_lifetime_cap() -> None:
     assert rotation.credential_lifetime_days(top) <= MAX_CREDENTIAL_LIFETIME_DAYS
     assert rotation.credential_lifetime_days(top + 1) > MAX_CREDENTIAL_LIFETIME_DAYS
     assert rotation.MIN_ROTATION_DAYS - DEPLOY_INTERVAL_DAYS >= DEPLOY_INTERVAL_DAYS
+
+
+# --- worked examples (literals computed by hand, not by the code under test) ---------
+#
+# Epoch 2024-01-01T00:00Z. 2024 has 366 days, so 2025-01-01 is day 366 and 2026-01-01 is
+# day 731; 2026-11-26 is day 731 + 329 = 1060 (Jan..Oct of 2026 make 304 days, + 25).
+# A period k of N days starts on day k * N; its credential ends 3N - 7 days after that;
+# slot "a" holds even periods, "b" odd ones.
+
+WORKED = [
+    # now, N, current (slot, period start, end date), next rotation, previous (slot, start, end)
+    pytest.param(
+        # 1060 // 90 = 11 (odd: b); day 990 = 2026-09-17; + 263 = 2027-06-07; day 1080 =
+        # 2026-12-16; period 10 (a): day 900 = 2026-06-19, + 263 = 2027-03-09.
+        "2026-11-26T15:00:00+00:00",
+        90,
+        ("b", "2026-09-17", "2027-06-07T00:00:00Z"),
+        "2026-12-16T00:00:00+00:00",
+        ("a", "2026-06-19", "2027-03-09T00:00:00Z"),
+        id="N=90",
+    ),
+    pytest.param(
+        # 1060 // 30 = 35 (b); day 1050 = 2026-11-16; + 83 = 2027-02-07; day 1080 =
+        # 2026-12-16; period 34 (a): day 1020 = 2026-10-17, + 83 = 2027-01-08.
+        "2026-11-26T15:00:00+00:00",
+        30,
+        ("b", "2026-11-16", "2027-02-07T00:00:00Z"),
+        "2026-12-16T00:00:00+00:00",
+        ("a", "2026-10-17", "2027-01-08T00:00:00Z"),
+        id="N=30",
+    ),
+    pytest.param(
+        # 1060 // 14 = 75 (b); day 1050 = 2026-11-16; + 35 = 2026-12-21; day 1064 =
+        # 2026-11-30; period 74 (a): day 1036 = 2026-11-02, + 35 = 2026-12-07.
+        "2026-11-26T15:00:00+00:00",
+        14,
+        ("b", "2026-11-16", "2026-12-21T00:00:00Z"),
+        "2026-11-30T00:00:00+00:00",
+        ("a", "2026-11-02", "2026-12-07T00:00:00Z"),
+        id="N=14",
+    ),
+    pytest.param(
+        # 1060 // 124 = 8 (even: a); day 992 = 2026-09-19; + 365 = 2027-09-19; day 1116 =
+        # 2027-01-21; period 7 (b): day 868 = 2026-05-18, + 365 = 2027-05-18.
+        "2026-11-26T15:00:00+00:00",
+        124,
+        ("a", "2026-09-19", "2027-09-19T00:00:00Z"),
+        "2027-01-21T00:00:00+00:00",
+        ("b", "2026-05-18", "2027-05-18T00:00:00Z"),
+        id="N=124",
+    ),
+    pytest.param(
+        # One second before period 12 (day 1080) starts: still period 11.
+        "2026-12-15T23:59:59+00:00",
+        90,
+        ("b", "2026-09-17", "2027-06-07T00:00:00Z"),
+        "2026-12-16T00:00:00+00:00",
+        ("a", "2026-06-19", "2027-03-09T00:00:00Z"),
+        id="N=90, last second of a period",
+    ),
+    pytest.param(
+        # Period 12 (a) from its first instant: day 1080 = 2026-12-16, + 263 = 2027-09-05;
+        # day 1170 = 2027-03-16; the previous is period 11's (b).
+        "2026-12-16T00:00:00+00:00",
+        90,
+        ("a", "2026-12-16", "2027-09-05T00:00:00Z"),
+        "2027-03-16T00:00:00+00:00",
+        ("b", "2026-09-17", "2027-06-07T00:00:00Z"),
+        id="N=90, first instant of a period",
+    ),
+    pytest.param(
+        # 00:30 at UTC+1 is 23:30 UTC the day before: still period 11.
+        "2026-12-16T00:30:00+01:00",
+        90,
+        ("b", "2026-09-17", "2027-06-07T00:00:00Z"),
+        "2026-12-16T00:00:00+00:00",
+        ("a", "2026-06-19", "2027-03-09T00:00:00Z"),
+        id="N=90, another time zone",
+    ),
+    pytest.param(
+        # The epoch: period 0 (a), ends 2024-09-20 (2024 is a leap year: Sep 1 is day 244);
+        # period -1 (b) started 90 days before, 2023-10-03, and ends on day 173 = 2024-06-22.
+        "2024-01-01T00:00:00+00:00",
+        90,
+        ("a", "2024-01-01", "2024-09-20T00:00:00Z"),
+        "2024-03-31T00:00:00+00:00",
+        ("b", "2023-10-03", "2024-06-22T00:00:00Z"),
+        id="N=90, the epoch",
+    ),
+]
+
+
+@pytest.mark.parametrize(("now", "days", "current", "next_rotation", "previous"), WORKED)
+def test_worked_examples(
+    now: str,
+    days: int,
+    current: tuple[str, str, str],
+    next_rotation: str,
+    previous: tuple[str, str, str],
+) -> None:
+    plan = plan_rotation(datetime.fromisoformat(now), days)
+    for credential, (slot, start, end) in ((plan.current, current), (plan.previous, previous)):
+        assert credential.slot == slot
+        assert credential.period_start == datetime.fromisoformat(f"{start}T00:00:00+00:00")
+        assert credential.end_date == end
+        assert credential.expires == datetime.fromisoformat(end.replace("Z", "+00:00"))
+        assert credential.display_name == f"pomerium {start} ({slot})"
+    assert plan.next_rotation == datetime.fromisoformat(next_rotation)
+    assert plan.current.period == plan.previous.period + 1
+    # Slot order: "a" first, whichever is current.
+    assert [c.slot for c in plan.credentials] == ["a", "b"]
+
+
+def test_worked_periods() -> None:
+    at = datetime(2026, 11, 26, 15, tzinfo=UTC)
+    assert plan_rotation(at, 90).current.period == 11
+    assert plan_rotation(at, 30).current.period == 35
+    assert plan_rotation(at, 14).current.period == 75
+    assert plan_rotation(at, 124).current.period == 8
+
+
+@pytest.mark.parametrize("days", [13, 125, 0, -90])
+def test_rotation_days_outside_14_to_124_are_refused(days: int) -> None:
+    with pytest.raises(ValueError, match=f"rotation_days must be 14..124, got {days}"):
+        plan_rotation(datetime(2026, 11, 26, tzinfo=UTC), days)
+
+
+def test_the_published_bounds_and_lifetimes() -> None:
+    assert (rotation.MIN_ROTATION_DAYS, rotation.MAX_ROTATION_DAYS) == (14, 124)
+    assert rotation.DEFAULT_ROTATION_DAYS == 90
+    assert datetime(2024, 1, 1, tzinfo=UTC) == rotation.EPOCH
+    assert [rotation.credential_lifetime_days(n) for n in (14, 30, 90, 124)] == [35, 83, 263, 365]
+
+
+def test_graph_dates_in_graphs_form() -> None:
+    moment = datetime(2027, 6, 7, 1, 2, 3, 456789, tzinfo=UTC)
+    assert rotation.format_graph_date(moment) == "2027-06-07T01:02:03Z"
+    # Another zone is written in UTC.
+    plus_two = datetime.fromisoformat("2027-06-07T03:02:03+02:00")
+    assert rotation.format_graph_date(plus_two) == "2027-06-07T01:02:03Z"
+    assert rotation.parse_graph_date("2027-06-07T01:02:03Z") == datetime(
+        2027, 6, 7, 1, 2, 3, tzinfo=UTC
+    )
+    with pytest.raises(ValueError):
+        rotation.parse_graph_date("2027-06-07T01:02:03+00:00")

@@ -7,11 +7,12 @@ from datetime import datetime
 import pulumi
 import pytest
 
-from components.graph import DEFAULT_ACCESS_APP_ROLE_ID
 from components.settings import PROJECT
 from tests.stacks import run_fixture
 from tools.offline import ProgramRun, Registration
 
+# Microsoft's id of the "Default Access" role (an app without app roles of its own).
+DEFAULT_ACCESS = "00000000-0000-0000-0000-000000000000"
 GROUPS = ["3f2504e0-4f89-11d3-9a0c-0305e82c3301", "6ba7b810-9dad-11d1-80b4-00c04fd430c8"]
 WARNING = "users of any Entra ID tenant can sign in"
 
@@ -41,7 +42,7 @@ def test_each_group_is_assigned_default_access(now: datetime) -> None:
     assert set(found) == set(GROUPS)
     for group, assignment in found.items():
         assert assignment.name == f"pomerium-group-{group}"
-        assert assignment.inputs["appRoleId"] == DEFAULT_ACCESS_APP_ROLE_ID
+        assert assignment.inputs["appRoleId"] == DEFAULT_ACCESS
         assert assignment.inputs["resourceObjectId"] == service_principal.state["objectId"]
 
 

@@ -25,6 +25,7 @@ from tests.verify_standins import (
     serve,
     url,
     write_kubeconfig,
+    write_kubeconfig_contexts,
 )
 from tools import cli, verify
 from tools.offline import PROJECT_DIR
@@ -117,7 +118,7 @@ def run(
 
 
 def line(printed: str, name: str) -> str:
-    [found] = [x for x in printed.splitlines() if f" {name}:" in x[:40]]
+    [found] = [x for x in printed.splitlines() if f" {name}:" in x[: len(name) + 7]]
     return found
 
 
@@ -454,6 +455,228 @@ def test_against_a_real_oidc_provider(world: World, capsys: pytest.CaptureFixtur
     assert token.startswith("FAIL ") and "unsupported_grant_type" in token
 
 
+# --- several clusters: the kubernetes_secrets output ------------------------------------
+
+WEST = ("west", "aks-staging-west", "https://authenticate.staging-west.example.com")
+EAST = ("east", "aks-staging-east", "https://authenticate.staging-east.example.com")
+
+
+@dataclass
+class Clusters:
+    """Two Kubernetes API stand-ins behind two contexts of one kubeconfig, as the pipeline's
+    sign-in writes it; the current context reaches neither (a wrong token)."""
+
+    world: World
+    apis: dict[str, Kubernetes]
+    kubeconfig: Path
+
+    def secret(self, cluster: tuple[str, str, str], **changes: str) -> dict[str, str]:
+        outputs = self.world.outputs
+        data = secret_data(
+            IdentityProviderValues(
+                client_id=outputs["client_id"],
+                client_secret=outputs["client_secret"],
+                provider_url=outputs["provider_url"],
+                authenticate_service_url=cluster[2],
+            )
+        )
+        data.update(changes)
+        self.apis[cluster[0]].secrets[SECRET_REF] = data
+        return data
+
+    def run(self, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
+        self.world.kubeconfig = self.kubeconfig
+        return run(self.world, capsys, *extra)
+
+
+@pytest.fixture
+def clusters(world: World, tmp_path: Path) -> Iterator[Clusters]:
+    west, east = world.kubernetes, Kubernetes(token="east-token")
+    with serve(kubernetes=east) as east_api:
+        west_url = world.kubeconfig.read_text().split('"server": "')[1].split('"')[0]
+        kubeconfig = write_kubeconfig_contexts(
+            tmp_path / "clusters-kubeconfig",
+            {
+                WEST[1]: (west_url, west.token),
+                EAST[1]: (url(east_api), east.token),
+                "elsewhere": (west_url, "not-a-token"),
+            },
+            current="elsewhere",
+        )
+        world.stack(
+            redirect_urls=[f"{WEST[2]}/oauth2/callback", f"{EAST[2]}/oauth2/callback"],
+            kubernetes_secrets=[
+                {"cluster": n, "context": c, "secret": SECRET_REF, "authenticate_service_url": u}
+                for n, c, u in (WEST, EAST)
+            ],
+        )
+        c = Clusters(world, {"west": west, "east": east}, kubeconfig)
+        c.secret(WEST)
+        c.secret(EAST)
+        yield c
+
+
+def test_every_cluster_is_read_through_its_own_context(
+    clusters: Clusters, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, printed = clusters.run(capsys)
+    assert status == 0, printed
+    for name, context, _ in (WEST, EAST):
+        drift = line(printed, f"Secret matches the stack in cluster {name}")
+        assert drift.startswith("ok ") and f"(context {context})" in drift
+        assert "AUTHENTICATE_SERVICE_URL as in the stack's outputs" in drift
+        assert clusters.apis[name].requests == ["/api/v1/namespaces/pomerium/secrets/idp"]
+    # The credential is shared: one issuer check, one token request, one expiry check.
+    assert line(printed, "issuer").startswith("ok ")
+    token = line(printed, "token request")
+    assert token.startswith("ok ") and "(the Secret of clusters west, east)" in token
+    assert len(clusters.world.entra.requests) == 1
+    assert line(printed, "expiry").startswith("ok ")
+    assert printed.splitlines()[0].endswith(
+        "Secrets pomerium/idp in cluster west (context aks-staging-west), "
+        "pomerium/idp in cluster east (context aks-staging-east)"
+    )
+
+
+def test_a_drifted_cluster_fails_and_is_named(
+    clusters: Clusters, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # East's Secret restored from west's: the wrong authenticate URL for that cluster,
+    # although its callback is one of the application's redirect URLs.
+    clusters.secret(EAST, AUTHENTICATE_SERVICE_URL=WEST[2])
+    status, printed = clusters.run(capsys)
+    assert status == 1
+    assert line(printed, "Secret matches the stack in cluster west").startswith("ok ")
+    east = line(printed, "Secret matches the stack in cluster east")
+    assert east.startswith("FAIL ")
+    assert f"AUTHENTICATE_SERVICE_URL is '{WEST[2]}', the stack has '{EAST[2]}'" in east
+    assert printed.rstrip().endswith("NOT verified: Secret matches the stack in cluster east")
+
+
+def test_a_cluster_holding_another_credential_gets_its_own_token_request(
+    clusters: Clusters, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clusters.secret(WEST, client_secret="old-secret-value", IDP_CLIENT_SECRET="old-secret-value")
+    status, printed = clusters.run(capsys)
+    assert status == 1
+    assert "client_secret differs" in line(printed, "Secret matches the stack in cluster west")
+    assert line(printed, "token request (cluster west)").startswith("FAIL ")
+    assert line(printed, "token request (cluster east)").startswith("ok ")
+    assert "old-secret-value" not in printed
+    assert (
+        "NOT verified: Secret matches the stack in cluster west, token request (cluster west)"
+        in printed
+    )
+
+
+def test_a_cluster_without_its_secret(
+    clusters: Clusters, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clusters.apis["east"].secrets.clear()
+    status, printed = clusters.run(capsys)
+    assert status == 1
+    east = line(printed, "Secret matches the stack in cluster east")
+    assert "Secret pomerium/idp not found (context aks-staging-east)" in east
+    # West's Secret still gives the token request its credential.
+    assert "(the Secret of cluster west)" in line(printed, "token request")
+
+
+def test_the_cluster_option_checks_one_cluster(
+    clusters: Clusters, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clusters.secret(EAST, AUTHENTICATE_SERVICE_URL=WEST[2])  # not looked at
+    status, printed = clusters.run(capsys, "--cluster", "west")
+    assert status == 0, printed
+    assert "cluster east" not in printed and clusters.apis["east"].requests == []
+    assert line(printed, "Secret matches the stack in cluster west").startswith("ok ")
+    status, printed = clusters.run(capsys, "--cluster", "east")
+    assert status == 1 and "NOT verified: Secret matches the stack in cluster east" in printed
+
+
+def test_an_unknown_cluster_is_a_wrong_command_line(
+    clusters: Clusters, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, printed = clusters.run(capsys, "--cluster", "north")
+    assert status == 2
+    assert "--cluster north: stack dev has no such cluster (its clusters: west, east)" in printed
+    assert clusters.apis["west"].requests == clusters.apis["east"].requests == []
+
+
+def test_context_with_several_clusters_needs_the_cluster_option(
+    clusters: Clusters, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, printed = clusters.run(capsys, "--context", EAST[1])
+    assert status == 2 and "add --cluster NAME" in printed
+    # With --cluster, --context replaces that cluster's context (another kubeconfig's name).
+    status, printed = clusters.run(capsys, "--cluster", "east", "--context", "elsewhere")
+    assert status == 1
+    drift = line(printed, "Secret matches the stack in cluster east")
+    assert "HTTP 401 Unauthorized" in drift and "context elsewhere" in drift
+    status, printed = clusters.run(capsys, "--cluster", "east", "--context", EAST[1])
+    assert status == 0, printed
+
+
+def test_a_single_cluster_stack_uses_the_current_context_and_its_authenticate_url(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world.stack(
+        kubernetes_secrets=[
+            {
+                "cluster": "",
+                "context": "",
+                "secret": SECRET_REF,
+                "authenticate_service_url": AUTHENTICATE,
+            }
+        ]
+    )
+    status, printed = run(world, capsys)
+    assert status == 0, printed
+    drift = line(printed, "Secret matches the stack")
+    assert "AUTHENTICATE_SERVICE_URL as in the stack's outputs" in drift
+    assert "cluster" not in drift
+    status, printed = run(world, capsys, "--context", "other")
+    assert status == 1 and "context other" in line(printed, "Secret matches the stack")
+    status, printed = run(world, capsys, "--cluster", "west")
+    assert status == 2 and "it has no named clusters" in printed
+
+
+def test_a_stack_deployed_before_kubernetes_secrets_falls_back_to_kubernetes_secret(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert "kubernetes_secrets" not in world.outputs
+    world.secret(AUTHENTICATE_SERVICE_URL="https://authenticate.example.com/")
+    status, printed = run(world, capsys)
+    assert status == 0, printed
+    # No authenticate URL in the outputs: only its callback is checked, as before.
+    drift = line(printed, "Secret matches the stack")
+    assert "AUTHENTICATE_SERVICE_URL as" not in drift and "is a redirect URL" in drift
+    assert world.kubernetes.requests == ["/api/v1/namespaces/pomerium/secrets/idp"]
+    status, printed = run(world, capsys, "--cluster", "west")
+    assert status == 2 and "stack dev has no such cluster" in printed
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [],
+        "pomerium/idp",
+        [{"cluster": "west", "context": "c", "secret": "pomerium/idp"}],
+        [
+            {"cluster": "a", "context": "c", "secret": "p/i", "authenticate_service_url": "u"},
+            {"cluster": "a", "context": "d", "secret": "p/i", "authenticate_service_url": "u"},
+        ],
+    ],
+    ids=["empty", "string", "no-url", "same-name"],
+)
+def test_a_malformed_kubernetes_secrets_output(
+    world: World, capsys: pytest.CaptureFixture[str], value: Any
+) -> None:
+    world.stack(kubernetes_secrets=value)
+    status, printed = run(world, capsys)
+    assert status == 1 and "kubernetes_secrets output is not a list" in printed
+    assert world.kubernetes.requests == []
+
+
 @pytest.mark.parametrize(
     "argv",
     [[], ["--stack"], ["--stack", "dev", "--min-days", "-1"], ["--stack", "dev", "--bogus"]],
@@ -470,6 +693,7 @@ def test_help_through_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
     assert exit.value.code == 0
     out = capsys.readouterr().out
     assert "--stack NAME" in out and "--context KUBE_CONTEXT" in out and "--min-days" in out
+    assert "--cluster NAME" in out
 
 
 def test_help_through_the_entry_point() -> None:

@@ -114,6 +114,83 @@ def test_a_stack_file_alone_adds_a_stack_and_a_missing_cluster_is_a_warning(
     assert capsys.readouterr().out.splitlines() == [json.dumps(["dev", "staging", "prod", "qa"])]
 
 
+# --- several clusters for a stack ------------------------------------------------------------
+
+PIPELINE_MANY = """\
+promotion: [dev, staging]
+clusters:
+  dev: {resourceGroup: rg-dev, name: aks-dev}
+  staging:
+    - {resourceGroup: rg-staging, name: aks-staging-east, context: aks-staging-east}
+    - {resourceGroup: rg-staging, name: aks-staging-west, context: aks-staging-west}
+"""
+
+
+def stack_clusters(*contexts: str) -> str:
+    """A stack file with `pomerium-azure-ad:clusters`, one cluster per context."""
+    clusters = [
+        {
+            "name": context.rsplit("-", 1)[-1],
+            "context": context,
+            "authenticateServiceUrl": f"https://authenticate.{context}.example.com",
+        }
+        for context in contexts
+    ]
+    return yaml.safe_dump({"config": {"pomerium-azure-ad:clusters": clusters}})
+
+
+def test_a_stack_on_several_clusters_signs_in_to_each_context_it_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = repo(tmp_path, ["dev", "staging"], PIPELINE_MANY)
+    (root / "stacks" / "Pulumi.staging.yaml").write_text(
+        stack_clusters("aks-staging-west", "aks-staging-east")
+    )
+    assert stacks.main(["--root", str(root)]) == 0
+    assert capsys.readouterr().out.splitlines() == [json.dumps(["dev", "staging"])]
+    # A one-cluster entry creates the context az names after the AKS cluster.
+    (root / "stacks" / "Pulumi.dev.yaml").write_text(stack_clusters("aks-dev"))
+    assert stacks.discover(root) == ["dev", "staging"]
+
+
+def test_a_context_the_pipeline_does_not_create_fails(tmp_path: Path) -> None:
+    root = repo(tmp_path, ["dev", "staging"], PIPELINE_MANY)
+    (root / "stacks" / "Pulumi.staging.yaml").write_text(
+        stack_clusters("aks-staging-west", "aks-staging-north")
+    )
+    (root / "stacks" / "Pulumi.dev.yaml").write_text(stack_clusters("kind-dev"))
+    assert problems(root) == [
+        "stacks/Pulumi.dev.yaml: pomerium-azure-ad:clusters uses kubeconfig context 'kind-dev', "
+        "which clusters.dev in .github/pipeline.yml does not create (it creates aks-dev): add "
+        "it there as {resourceGroup, name, context}",
+        "stacks/Pulumi.staging.yaml: pomerium-azure-ad:clusters uses kubeconfig context "
+        "'aks-staging-north', which clusters.staging in .github/pipeline.yml does not create "
+        "(it creates aks-staging-east, aks-staging-west): add it there as {resourceGroup, "
+        "name, context}",
+    ]
+
+
+def test_several_clusters_for_a_stack_without_clusters_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = repo(tmp_path, ["dev", "staging"], PIPELINE_MANY)
+    assert stacks.main(["--root", str(root)]) == 0
+    warning, listed = capsys.readouterr().out.splitlines()
+    assert warning.startswith(
+        "::warning title=Stacks::clusters.staging in .github/pipeline.yml lists 2 AKS clusters, "
+        "and stacks/Pulumi.staging.yaml sets no pomerium-azure-ad:clusters"
+    )
+    assert json.loads(listed) == ["dev", "staging"]
+
+
+def test_the_repositorys_stacks_use_only_contexts_the_pipeline_creates() -> None:
+    # The example pipeline.yml signs staging in to two clusters; every stack file's contexts
+    # are among those its entry creates (discover() fails otherwise).
+    clusters = yaml.safe_load(PIPELINE.read_text())["clusters"]
+    assert [c["context"] for c in clusters["staging"]] == ["aks-staging-east", "aks-staging-west"]
+    stacks.discover(ROOT)
+
+
 # --- what fails, and says why ---------------------------------------------------------------
 
 
@@ -169,6 +246,37 @@ def test_a_malformed_stack_file_name_fails(tmp_path: Path, file_name: str, fragm
             "promotion: [dev]\nclusters:\n  dev: {resourceGroup: rg-dev, name: aks-dev, zone: 1}\n",
             "clusters.dev must be {resourceGroup",
         ),
+        (
+            "promotion: [dev]\nclusters:\n  dev: {resourceGroup: rg-dev, name: aks-dev, context: c}\n",
+            "clusters.dev must be {resourceGroup",
+        ),
+        ("promotion: [dev]\nclusters:\n  dev: []\n", "clusters.dev is an empty list"),
+        (
+            "promotion: [dev]\nclusters:\n  dev:\n    - {resourceGroup: rg-dev, name: aks-dev}\n",
+            "clusters.dev[0] must be {resourceGroup",
+        ),
+        (
+            "promotion: [dev]\nclusters:\n  dev:\n"
+            "    - {resourceGroup: rg-dev, name: aks-a, context: a}\n"
+            "    - {resourceGroup: rg-dev, name: aks-b, context: 'b c'}\n",
+            "clusters.dev[1] must be {resourceGroup",
+        ),
+        (
+            "promotion: [dev]\nclusters:\n  dev:\n"
+            "    - {resourceGroup: rg-dev, name: aks-a, context: a}\n"
+            "    - {resourceGroup: rg-dev, name: aks-b, context: a}\n",
+            "clusters.dev names context a twice",
+        ),
+        (
+            "promotion: [dev]\nclusters:\n  dev:\n"
+            "    - {resourceGroup: rg-dev, name: aks-a, context: a}\n"
+            "    - {resourceGroup: rg-dev, name: aks-a, context: b}\n",
+            "clusters.dev lists AKS cluster aks-a twice",
+        ),
+        (
+            "promotion: [dev]\nclusters:\n  dev:\n    - [rg-dev, aks-dev, a]\n",
+            "clusters.dev[0] must be {resourceGroup",
+        ),
     ],
     ids=[
         "twice",
@@ -182,6 +290,13 @@ def test_a_malformed_stack_file_name_fails(tmp_path: Path, file_name: str, fragm
         "cluster-without-stack",
         "bad-resource-group",
         "extra-key",
+        "context-in-one-cluster-form",
+        "empty-list",
+        "list-without-context",
+        "bad-context",
+        "context-twice",
+        "cluster-twice",
+        "list-of-lists",
     ],
 )
 def test_a_wrong_pipeline_file_fails(tmp_path: Path, pipeline: str, fragment: str) -> None:

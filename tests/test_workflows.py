@@ -571,3 +571,15 @@ def test_the_rotation_skips_verify_with_a_notice_when_the_commit_lacks_it(
     ]
     failing, _ = run_step(script, tmp_path, {**env, "VERIFY": "yes"}, uv_fails_for="verify")
     assert failing.returncode == 2
+
+
+def test_the_pipeline_verifies_every_cluster_of_a_stack() -> None:
+    # No --cluster and no --context: verify reads each cluster's Secret through the context
+    # the stack's kubernetes_secrets output names, all in the sign-in's one kubeconfig.
+    found = 0
+    for path in sorted((ROOT / ".github" / "workflows").glob("*.yml")):
+        for line in path.read_text().splitlines():
+            if "uv run --locked pomerium-azure-ad verify" in line and "--help" not in line:
+                found += 1
+                assert "--cluster" not in line and "--context" not in line, path.name
+    assert found == 2  # after the deploy, after the rotation

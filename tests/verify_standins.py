@@ -193,6 +193,23 @@ def write_kubeconfig(path: Path, server: str, token: str) -> Path:
     return path
 
 
+def write_kubeconfig_contexts(
+    path: Path, contexts: dict[str, tuple[str, str]], current: str
+) -> Path:
+    """One context per entry (name -> (server, token)), each with a cluster and user of its
+    own, as `az aks get-credentials --context NAME` merges them into one file."""
+    config = {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": [{"name": n, "cluster": {"server": s}} for n, (s, _) in contexts.items()],
+        "users": [{"name": f"user-{n}", "user": {"token": t}} for n, (_, t) in contexts.items()],
+        "contexts": [{"name": n, "context": {"cluster": n, "user": f"user-{n}"}} for n in contexts],
+        "current-context": current,
+    }
+    path.write_text(json.dumps(config))
+    return path
+
+
 FAKE_PULUMI = """#!{python}
 import json, sys
 from pathlib import Path

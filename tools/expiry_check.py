@@ -107,8 +107,13 @@ def parse_expiry(text: str) -> datetime:
 
 def stack_rotation_days(stack: str, project_dir: Path | None = None) -> int:
     """clientSecretRotationDays of a stack file, with Pulumi.yaml's default."""
-    from .offline import PROJECT_DIR, stack_config  # imports pulumi: only when reading one
+    from .offline import PROJECT_DIR, stack_config, stack_file  # imports pulumi: only here
 
+    path = stack_file(stack, project_dir or PROJECT_DIR)
+    if not path.exists():
+        raise ValueError(
+            f"no stack file {path.name}: is this the commit the stack was deployed from?"
+        )
     return int(stack_config(stack, project_dir or PROJECT_DIR)[ROTATION_DAYS_KEY])
 
 

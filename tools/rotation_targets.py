@@ -3,7 +3,8 @@
     uv run pomerium-azure-ad rotation-targets --stack prod
 
 prints one URN a line: the two ApplicationPassword slots, the proof that Entra ID
-accepts the current one, and the Kubernetes Secret (children of the component), plus the component and the root stack, so that their
+accepts the current one, and every cluster's Kubernetes Secret (children of the
+component; the cluster names come from the stack file's `clusters`), plus the component and the root stack, so that their
 outputs (client_secret_expires_at, read after the rotation) are written too; neither
 of those two has anything in the cloud. Everything else (the Application, its service
 principal, admin consent) stays as it is: changing those is the reviewed deploy's job.
@@ -15,12 +16,16 @@ the mock engine and compares.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from components.identity_provider import TYPE_TOKEN
 from components.rotation import SLOTS
 from components.settings import PROJECT
+
+CLUSTERS_KEY = f"{PROJECT}:clusters"
 
 # The component's name in __main__.py.
 COMPONENT_NAME = "pomerium"
@@ -36,14 +41,28 @@ def urn(stack: str, qualified_type: str, name: str, *, project: str = PROJECT) -
     return f"urn:pulumi:{stack}::{project}::{qualified_type}::{name}"
 
 
-def rotation_targets(stack: str, *, project: str = PROJECT) -> list[str]:
+def cluster_names(stack: str, project_dir: Path | None = None) -> list[str]:
+    """The names of the stack's `clusters` (none: one cluster, the Secret unsuffixed)."""
+    from .offline import PROJECT_DIR, stack_config  # imports pulumi: only here
+
+    config = stack_config(stack, project_dir or PROJECT_DIR)
+    return [str(c.get("name", "")) for c in json.loads(config.get(CLUSTERS_KEY, "[]"))]
+
+
+def rotation_targets(
+    stack: str, *, project: str = PROJECT, clusters: list[str] | None = None
+) -> list[str]:
+    """`clusters`: the stack's cluster names (cluster_names); None reads them."""
+    names = cluster_names(stack) if clusters is None else clusters
+
     def child(type_: str, name: str) -> str:
         return urn(stack, f"{TYPE_TOKEN}${type_}", f"{COMPONENT_NAME}-{name}", project=project)
 
+    secrets = [f"kubernetes-secret-{name}" for name in names] or ["kubernetes-secret"]
     return [
         *(child(APPLICATION_PASSWORD_TYPE, f"client-secret-{slot}") for slot in SLOTS),
         child(CREDENTIAL_PROOF_TYPE, "client-secret-proof"),
-        child(KUBERNETES_SECRET_TYPE, "kubernetes-secret"),
+        *(child(KUBERNETES_SECRET_TYPE, name) for name in secrets),
         urn(stack, TYPE_TOKEN, COMPONENT_NAME, project=project),
         # The Python SDK names the root stack resource "<project>-<stack>".
         urn(stack, STACK_TYPE, f"{project}-{stack}", project=project),

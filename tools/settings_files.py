@@ -28,7 +28,7 @@ def declaration(option: Option) -> dict[str, Any]:
     CLI then demands it in every stack."""
     declared: dict[str, Any] = {"type": option.type}
     if option.type == "array":
-        declared["items"] = {"type": "string"}
+        declared["items"] = {"type": option.items}
     if option.default is not None:
         declared["default"] = option.default
     declared["description"] = option.description

@@ -1,21 +1,28 @@
 """Does a deployed stack's client secret work, and is it the one in Pomerium's Secret?
 
-    uv run pomerium-azure-ad verify --stack prod [--context KUBE_CONTEXT] [--min-days 14]
+    uv run pomerium-azure-ad verify --stack prod [--cluster NAME] [--context KUBE_CONTEXT]
+        [--min-days 14]
 
 Reads the stack's outputs (`pulumi stack output --json --show-secrets`) and the Kubernetes
-Secret its `kubernetes_secret` output names (kubeconfig's current context, or --context), then
-checks, one line each:
+Secret of each of its clusters (the `kubernetes_secrets` output: each entry's Secret, read
+through its kubeconfig context; a stack deployed before that output existed: the one Secret
+`kubernetes_secret` names, through the current context or --context), then checks, one line
+each:
 
-1. the Secret holds the stack's credential and settings (drift: an edited or restored Secret);
+1. each cluster's Secret holds the stack's credential and settings, and that cluster's own
+   authenticate URL (drift: an edited or restored Secret), one line per cluster;
 2. the provider URL's discovery document names exactly the provider URL as `issuer`, as
    Pomerium requires (skipped for `https://login.microsoftonline.com/common/v2.0`, as Pomerium
    skips it; the token request then uses the `tenant_id` output's discovery document);
 3. the discovery document's `token_endpoint` issues a client-credentials token for Microsoft
-   Graph's `.default` scope to the Secret's client id and client secret;
+   Graph's `.default` scope to the Secrets' client id and client secret (once for the
+   stack: its clusters share the credential; once more for each Secret holding another);
 4. the client secret ends at least --min-days days from now.
 
-Exit status 0 when all hold, 1 when any fails or cannot be checked (no `pulumi` CLI, a failing
-`pulumi stack output`, a missing Secret, an unreachable endpoint), 2 for a wrong command line.
+--cluster NAME checks only that cluster's Secret. Exit status 0 when all hold, 1 when any fails
+or cannot be checked (no `pulumi` CLI, a failing `pulumi stack output`, a missing Secret, an
+unreachable endpoint), 2 for a wrong command line (also: --cluster naming no cluster of the
+stack, --context without --cluster on a stack with several clusters).
 No secret value is printed: every line goes through `redact` first.
 """
 
@@ -66,6 +73,10 @@ REDACTED = "<redacted>"
 
 class VerifyError(Exception):
     """Something verify cannot go on without: said in one line, exit 1."""
+
+
+class UsageError(Exception):
+    """The command line does not fit the stack (--cluster, --context): exit 2."""
 
 
 # --- never print a secret -------------------------------------------------------------
@@ -147,8 +158,14 @@ def graph_scope_for(provider_url: str, environment: str | None) -> str:
     return clouds.graph_scope(clouds.DEFAULT_ENVIRONMENT)
 
 
-def secret_matches(outputs: dict[str, Any], data: dict[str, str]) -> Check:
-    """Check 1: the Secret against the stack's outputs (values shown only when not secret)."""
+def secret_matches(
+    outputs: dict[str, Any],
+    data: dict[str, str],
+    authenticate_url: str | None = None,
+    name: str = "Secret matches the stack",
+) -> Check:
+    """Check 1: the Secret against the stack's outputs (values shown only when not secret),
+    and against its cluster's authenticate URL when the outputs have one."""
     expected = {
         "client_id": outputs["client_id"],
         "client_secret": outputs["client_secret"],
@@ -167,6 +184,15 @@ def secret_matches(outputs: dict[str, Any], data: dict[str, str]) -> Check:
             else:
                 problems.append(f"{key} is {data[key]!r}, the stack has {expected[key]!r}")
     authenticate = data.get("AUTHENTICATE_SERVICE_URL")
+    if (
+        authenticate
+        and authenticate_url
+        and authenticate.rstrip("/") != authenticate_url.rstrip("/")
+    ):
+        problems.append(
+            f"AUTHENTICATE_SERVICE_URL is {authenticate!r}, the stack has {authenticate_url!r} "
+            "for this cluster"
+        )
     redirects = outputs.get("redirect_urls")
     if authenticate and isinstance(redirects, list):
         callback = authenticate.rstrip("/") + CALLBACK_PATH
@@ -177,15 +203,17 @@ def secret_matches(outputs: dict[str, Any], data: dict[str, str]) -> Check:
             )
     if problems:
         return Check(
-            "Secret matches the stack",
+            name,
             False,
             "; ".join(problems) + " (edited or restored by hand? deploy the stack again)",
         )
     keys = ", ".join(k for k in SECRET_KEYS if k in expected)
+    if authenticate_url:
+        keys += ", AUTHENTICATE_SERVICE_URL"
     detail = f"{keys} as in the stack's outputs"
     if authenticate and isinstance(redirects, list):
         detail += "; AUTHENTICATE_SERVICE_URL's callback is a redirect URL of the application"
-    return Check("Secret matches the stack", True, detail)
+    return Check(name, True, detail)
 
 
 def fetch_json(session: Any, url: str) -> dict[str, Any]:
@@ -371,6 +399,89 @@ def stack_outputs(stack: str) -> dict[str, Any]:
     return outputs
 
 
+@dataclass(frozen=True)
+class Target:
+    """One cluster's Secret to check."""
+
+    cluster: str
+    """The cluster's name in the stack; "" for a single-cluster stack (or one deployed before
+    the `kubernetes_secrets` output)."""
+    context: str | None
+    """The kubeconfig context to read it through; None for the current context."""
+    secret: str
+    """`namespace/name`."""
+    authenticate_url: str | None
+    """The cluster's authenticate URL; None when the outputs do not say (an older stack)."""
+
+    def check_name(self) -> str:
+        base = "Secret matches the stack"
+        return f"{base} in cluster {self.cluster}" if self.cluster else base
+
+    def where(self) -> str:
+        return f"context {self.context}" if self.context else "the kubeconfig's current context"
+
+
+def cluster_entries(outputs: dict[str, Any], stack: str) -> list[Target] | None:
+    """The `kubernetes_secrets` output as targets (contexts as the stack names them), or None
+    for a stack deployed before that output existed."""
+    entries = outputs.get("kubernetes_secrets")
+    if entries is None:
+        return None
+    fields = ("cluster", "context", "secret", "authenticate_service_url")
+    problem = VerifyError(
+        f"stack {stack}'s kubernetes_secrets output is not a list of {{{', '.join(fields)}}} "
+        "with distinct cluster names: deploy it again"
+    )
+    if not isinstance(entries, list) or not entries:
+        raise problem
+    targets: list[Target] = []
+    for entry in entries:
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(f), str) for f in fields):
+            raise problem
+        if not entry["secret"] or not entry["authenticate_service_url"]:
+            raise problem
+        targets.append(
+            Target(
+                entry["cluster"],
+                entry["context"] or None,
+                entry["secret"],
+                entry["authenticate_service_url"],
+            )
+        )
+    names = [t.cluster for t in targets]
+    if len(set(names)) != len(names) or (len(names) > 1 and "" in names):
+        raise problem
+    return targets
+
+
+def select_targets(outputs: dict[str, Any], args: argparse.Namespace) -> list[Target]:
+    """The Secrets this run checks: every cluster's, or --cluster's; --context overrides the
+    context of the one Secret checked. UsageError when the command line does not fit."""
+    targets = cluster_entries(outputs, args.stack)
+    if targets is None:
+        targets = [Target("", None, outputs["kubernetes_secret"], None)]
+    named = [t.cluster for t in targets if t.cluster]
+    if args.cluster is not None:
+        chosen = [t for t in targets if t.cluster and t.cluster == args.cluster]
+        if not chosen:
+            known = f"its clusters: {', '.join(named)}" if named else "it has no named clusters"
+            raise UsageError(
+                f"--cluster {args.cluster}: stack {args.stack} has no such cluster ({known})"
+                + ("" if named else "; leave --cluster out")
+            )
+        targets = chosen
+    if args.context is not None:
+        if len(targets) > 1:
+            raise UsageError(
+                f"--context names one kubeconfig context, and stack {args.stack} has "
+                f"{len(targets)} clusters ({', '.join(named)}), each read through its own: "
+                "add --cluster NAME to check one of them through --context, or leave --context "
+                "out"
+            )
+        targets = [Target(t.cluster, args.context, t.secret, t.authenticate_url) for t in targets]
+    return targets
+
+
 def kubeconfig_path(given: str | None) -> str:
     return given or os.environ.get("KUBECONFIG") or "~/.kube/config"
 
@@ -384,7 +495,7 @@ def read_secret(reference: str, kubeconfig: str, context: str | None) -> dict[st
 
     namespace, _, name = reference.partition("/")
     if not namespace or not name or "/" in name:
-        raise VerifyError(f"kubernetes_secret output {reference!r} is not <namespace>/<name>")
+        raise VerifyError(f"the outputs' Secret {reference!r} is not <namespace>/<name>")
     where = f"context {context}" if context else "the kubeconfig's current context"
     try:
         api_client = config.new_client_from_config(
@@ -431,9 +542,17 @@ def parser() -> argparse.ArgumentParser:
         help="the stack, as `pulumi stack output --stack` takes it (e.g. dev or org/dev)",
     )
     command.add_argument(
+        "--cluster",
+        metavar="NAME",
+        help="check only this cluster's Secret (a name from the stack's `clusters`; default: "
+        "every cluster's)",
+    )
+    command.add_argument(
         "--context",
         metavar="KUBE_CONTEXT",
-        help="kubeconfig context of the Secret's cluster (default: the current context)",
+        help="kubeconfig context to read the Secret through (default: the cluster's context "
+        "from the stack's outputs, else the current context); with several clusters, only "
+        "together with --cluster",
     )
     command.add_argument(
         "--kubeconfig",
@@ -475,41 +594,79 @@ def _non_negative_int(text: str) -> int:
 
 
 def secret_check(
-    outputs: dict[str, Any], args: argparse.Namespace, secrets: list[str]
+    outputs: dict[str, Any], target: Target, args: argparse.Namespace, secrets: list[str]
 ) -> tuple[Check, dict[str, str] | None]:
-    """Check 1, and the Secret's data (None when it cannot be read)."""
+    """Check 1 for one cluster, and its Secret's data (None when it cannot be read)."""
+    name = target.check_name()
     try:
-        data = read_secret(
-            outputs["kubernetes_secret"], kubeconfig_path(args.kubeconfig), args.context
-        )
+        data = read_secret(target.secret, kubeconfig_path(args.kubeconfig), target.context)
     except VerifyError as error:
-        return Check("Secret matches the stack", False, str(error)), None
+        return Check(name, False, str(error)), None
     secrets.extend(data.get(k, "") for k in CLIENT_SECRET_KEYS)
-    return secret_matches(outputs, data), data
+    check = secret_matches(outputs, data, target.authenticate_url, name)
+    if target.cluster:
+        check = Check(
+            check.name, check.ok, f"Secret {target.secret} ({target.where()}): {check.detail}"
+        )
+    return check, data
 
 
-def token_check(
+def credentials(
+    outputs: dict[str, Any], readings: Sequence[tuple[Target, dict[str, str] | None]]
+) -> list[tuple[str, str, str, list[str]]]:
+    """Each distinct credential the Secrets hold (usually one: the clusters share it), as
+    (client id, client secret, whose, clusters); the stack's when no Secret has one."""
+    held: dict[tuple[str, str], list[str]] = {}
+    for target, data in readings:
+        if data is not None and all(data.get(k) for k in INGRESS_CONTROLLER_KEYS):
+            held.setdefault((data["client_id"], data["client_secret"]), []).append(target.cluster)
+    if not held:
+        return [
+            (
+                outputs["client_id"],
+                outputs["client_secret"],
+                "the stack's (the Secret's is unavailable)",
+                [],
+            )
+        ]
+    return [
+        (client_id, secret, "the Secret's", [c for c in clusters if c])
+        for (client_id, secret), clusters in held.items()
+    ]
+
+
+def token_checks(
     outputs: dict[str, Any],
-    data: dict[str, str] | None,
+    readings: Sequence[tuple[Target, dict[str, str] | None]],
     token_endpoint: str | None,
     args: argparse.Namespace,
     sleep: Callable[[float], None],
-) -> Check:
-    """Check 3 with what Pomerium uses, the Secret's credential (the stack's without it)."""
+) -> list[Check]:
+    """Check 3 with what Pomerium uses, the Secrets' credential (the stack's without one):
+    once per distinct credential, so once for a stack whose Secrets agree."""
     if token_endpoint is None:
-        return Check("token request", False, "not tried: no usable discovery document")
-    if data is not None and all(data.get(k) for k in INGRESS_CONTROLLER_KEYS):
-        client_id, client_secret = data["client_id"], data["client_secret"]
-        whose = "the Secret's"
-    else:
-        client_id, client_secret = outputs["client_id"], outputs["client_secret"]
-        whose = "the stack's (the Secret's is unavailable)"
+        return [Check("token request", False, "not tried: no usable discovery document")]
     scope = args.graph_scope or graph_scope_for(
         outputs["provider_url"], os.environ.get("ARM_ENVIRONMENT")
     )
-    return request_token(
-        token_endpoint, client_id, client_secret, scope, wait=args.wait, sleep=sleep, whose=whose
-    )
+    found = credentials(outputs, readings)
+    checks = []
+    for client_id, client_secret, whose, clusters in found:
+        check = request_token(
+            token_endpoint,
+            client_id,
+            client_secret,
+            scope,
+            wait=args.wait,
+            sleep=sleep,
+            whose=whose,
+        )
+        if clusters:
+            which = f"cluster{'s' if len(clusters) > 1 else ''} {', '.join(clusters)}"
+            name = f"token request ({which})" if len(found) > 1 else check.name
+            check = Check(name, check.ok, f"{check.detail} (the Secret of {which})")
+        checks.append(check)
+    return checks
 
 
 def run(
@@ -526,21 +683,34 @@ def run(
 
     outputs = stack_outputs(args.stack)
     secrets.append(outputs["client_secret"])
+    targets = select_targets(outputs, args)
     require_secure(outputs["provider_url"], "provider_url")
-    say(
-        f"{PROG} --stack {args.stack}: Secret {outputs['kubernetes_secret']}, "
-        f"provider {outputs['provider_url']}"
-    )
-    drift, data = secret_check(outputs, args, secrets)
-    say(drift.line())
+    if any(t.cluster for t in targets):
+        where = ", ".join(f"{t.secret} in cluster {t.cluster} ({t.where()})" for t in targets)
+        say(f"{PROG} --stack {args.stack}: provider {outputs['provider_url']}; Secrets {where}")
+    else:
+        say(
+            f"{PROG} --stack {args.stack}: Secret {targets[0].secret}, "
+            f"provider {outputs['provider_url']}"
+        )
+    checks: list[Check] = []
+    readings: list[tuple[Target, dict[str, str] | None]] = []
+    for target in targets:
+        drift, data = secret_check(outputs, target, args, secrets)
+        say(drift.line())
+        checks.append(drift)
+        readings.append((target, data))
     with requests.Session() as session:
         issuer, token_endpoint = discover(session, outputs, multi_tenant_url)
     say(issuer.line())
-    token = token_check(outputs, data, token_endpoint, args, sleep)
-    say(token.line())
+    checks.append(issuer)
+    for token in token_checks(outputs, readings, token_endpoint, args, sleep):
+        say(token.line())
+        checks.append(token)
     ending = expiry(outputs, now, args.min_days)
     say(ending.line())
-    failed = [c.name for c in (drift, issuer, token, ending) if c.ok is False]
+    checks.append(ending)
+    failed = [c.name for c in checks if c.ok is False]
     say(f"NOT verified: {', '.join(failed)}" if failed else "verified: all checks hold")
     return not failed
 
@@ -578,6 +748,9 @@ def main(
             say=say,
             secrets=secrets,
         )
+    except UsageError as error:
+        print(redact(f"{PROG}: error: {error}", secrets), file=sys.stderr, flush=True)
+        return 2
     except VerifyError as error:
         say(f"FAIL {error}")
         return 1

@@ -40,6 +40,22 @@ FIXTURES: dict[str, dict[str, Any]] = {
         "kubernetes:context": "aks-prod-westeurope",
         "kubernetes:kubeconfig": "/home/ci/.kube/config",
     },
+    "clusters": {
+        key("clusters"): [
+            {
+                "name": "east",
+                "context": "aks-prod-east",
+                "authenticateServiceUrl": "https://authenticate.corp.example.net",
+            },
+            {
+                "name": "west",
+                "context": "aks-prod-west",
+                "authenticateServiceUrl": "https://authenticate-west.corp.example.net",
+            },
+        ],
+        key("protect"): True,
+        key("clientSecretRotationDays"): 30,
+    },
     "adoption": {
         **BASE,
         key("adoptApplicationObjectId"): ADOPTED_APP,

@@ -64,19 +64,18 @@ def problems(before: State, deployment: Deployment) -> list[str]:
         old = before.resources.get(step.urn)
         if step.op in ("replace", "delete") and old is not None and old.protect:
             found.append(f"protected {step.urn} is {step.op}d")
-    secrets = before.of_type(facts.KUBERNETES_SECRET)
-    pointed = secret_value(secrets[0]) if secrets else None
+    # What each Secret (every cluster's) holds, as the operations go.
+    pointed = {r.urn: secret_value(r) for r in before.of_type(facts.KUBERNETES_SECRET)}
     for operation in deployment.operations:
         resource = operation.resource
         if resource.type == facts.KUBERNETES_SECRET:
-            pointed = None if operation.action == "delete" else secret_value(resource)
+            pointed[resource.urn] = None if operation.action == "delete" else secret_value(resource)
         elif (
             resource.type == facts.APPLICATION_PASSWORD
             and operation.action == "delete"
-            and pointed is not None
-            and resource.outputs.get("value") == pointed
+            and resource.outputs.get("value") in pointed.values()
         ):
-            found.append(f"{resource.urn} is deleted while the Secret holds it")
+            found.append(f"{resource.urn} is deleted while a Secret holds it")
     return found
 
 

@@ -20,7 +20,7 @@ from components.secret_data import CLIENT_SECRET_KEYS, IDP_PROVIDER, SECRET_KEYS
 
 from ..offline import PROJECT_DIR, ProgramRun
 from .redact import SECRET_PLACEHOLDER
-from .summary import StackPlan
+from .summary import SECRET_RESOURCE, StackPlan
 
 POMERIUM_API_VERSION = "ingress.pomerium.io/v1"
 POMERIUM_KIND = "Pomerium"
@@ -46,9 +46,11 @@ class Rendered:
     header: str
 
 
-def secret_manifest(run: ProgramRun, secrets: set[str]) -> dict[str, Any]:
-    """The Kubernetes Secret as the deploy declares it, without secret values."""
-    inputs = run.one("core/v1:Secret").inputs
+def secret_manifest(run: ProgramRun, secrets: set[str], cluster: str = "") -> dict[str, Any]:
+    """A cluster's Kubernetes Secret as the deploy declares it, without secret values."""
+    name = f"{SECRET_RESOURCE}-{cluster}" if cluster else SECRET_RESOURCE
+    (registration,) = [r for r in run.of_type("core/v1:Secret") if r.name == name]
+    inputs = registration.inputs
     order = {key: index for index, key in enumerate(SECRET_KEYS)}
     data = {
         key: SECRET_PLACEHOLDER
@@ -72,16 +74,21 @@ def secret_manifest(run: ProgramRun, secrets: set[str]) -> dict[str, Any]:
     }
 
 
-def pomerium_resource(plan: StackPlan, provider_url: str, bootstrap_secret: str) -> dict[str, Any]:
-    """The cluster-wide `Pomerium` resource whose identity provider is this stack's Secret."""
-    secret = plan.kubernetes_secret
+def pomerium_resource(
+    plan: StackPlan, provider_url: str, bootstrap_secret: str, index: int = 0
+) -> dict[str, Any]:
+    """The cluster-wide `Pomerium` resource whose identity provider is the
+    `index`th cluster's Secret."""
+    secret = (plan.kubernetes_secrets or [plan.kubernetes_secret])[index]
     return {
         "apiVersion": POMERIUM_API_VERSION,
         "kind": POMERIUM_KIND,
         "metadata": {"name": POMERIUM_RESOURCE_NAME},
         "spec": {
-            # The application's homepage is the authenticate service URL.
-            "authenticate": {"url": plan.application.homepage_url},
+            # That cluster's authenticate service URL.
+            "authenticate": {
+                "url": secret.authenticate_service_url or plan.application.homepage_url
+            },
             "identityProvider": {
                 "provider": IDP_PROVIDER,
                 "url": provider_url,
@@ -136,26 +143,38 @@ def render(
     bootstrap_secret: str,
     project_dir: Path = PROJECT_DIR,
 ) -> list[Rendered]:
-    """Both files for one stack, validated."""
-    secret = secret_manifest(run, secrets)
-    validate_secret(secret)
-    resource = pomerium_resource(plan, str(run.outputs["provider_url"].value), bootstrap_secret)
-    validate_pomerium(resource, project_dir)
+    """Both files for each cluster of one stack, validated."""
+    rendered: list[Rendered] = []
+    clusters = plan.kubernetes_secrets or [plan.kubernetes_secret]
+    for index, cluster in enumerate(clusters):
+        secret = secret_manifest(run, secrets, cluster.cluster)
+        validate_secret(secret)
+        resource = pomerium_resource(
+            plan, str(run.outputs["provider_url"].value), bootstrap_secret, index
+        )
+        validate_pomerium(resource, project_dir)
+        rendered += _files(plan, secret, resource, f"-{cluster.cluster}" if cluster.cluster else "")
+    return rendered
+
+
+def _files(
+    plan: StackPlan, secret: dict[str, Any], resource: dict[str, Any], suffix: str
+) -> list[Rendered]:
     header = (
         f"# Rendered offline by `pomerium-azure-ad plan` for stack {plan.stack} at {plan.at}.\n"
     )
     return [
         Rendered(
-            "kubernetes-secret.yaml",
+            f"kubernetes-secret{suffix}.yaml",
             secret,
             header + "# For review only: `pulumi up` writes this Secret with the real values; the\n"
             f"# client secret appears here as {SECRET_PLACEHOLDER!r}.\n",
         ),
         Rendered(
-            "pomerium.yaml",
+            f"pomerium{suffix}.yaml",
             resource,
             header + "# The Pomerium ingress controller's global settings, reading the identity\n"
-            "# provider from the Secret in kubernetes-secret.yaml; spec.secrets names\n"
+            f"# provider from the Secret in kubernetes-secret{suffix}.yaml; spec.secrets names\n"
             "# Pomerium's bootstrap Secret (--bootstrap-secret).\n",
         ),
     ]

@@ -87,6 +87,9 @@ class KubernetesSecret:
     protected: bool
     taken_over: bool
     """An existing Secret of that name is taken over in place (adoptKubernetesSecret)."""
+    cluster: str = ""
+    """The cluster's name (`clusters`); empty for a stack with one cluster."""
+    authenticate_service_url: str = ""
 
 
 @dataclass
@@ -99,7 +102,10 @@ class StackPlan:
     client_secrets: list[ClientSecret]
     admin_consent: AdminConsent | None
     kubernetes_secret: KubernetesSecret
+    """The first cluster's (the only one's, without `clusters`)."""
     outputs: dict[str, Any]
+    kubernetes_secrets: list[KubernetesSecret] = field(default_factory=list)
+    """Every cluster's, in the order of `clusters`."""
     warnings: list[str] = field(default_factory=list)
     """What the program warns about at deploy (e.g. multi-tenant without assignment)."""
     placeholders: dict[str, str] = field(default_factory=dict)
@@ -189,17 +195,46 @@ def _service_principal(run: ProgramRun, sp: Registration) -> ServicePrincipal:
     )
 
 
+SECRET_RESOURCE = "pomerium-kubernetes-secret"
+
+
+def _kubernetes_secret(secret: Registration) -> KubernetesSecret:
+    metadata = secret.inputs.get("metadata", {})
+    data = secret.inputs.get("stringData", {})
+    order = {key: index for index, key in enumerate(SECRET_KEYS)}
+    data_keys = [*data, *secret.inputs.get("data", {})]
+    keys = sorted(dict.fromkeys(data_keys), key=lambda k: (order.get(k, len(order)), k))
+    return KubernetesSecret(
+        namespace=metadata.get("namespace", ""),
+        name=metadata.get("name", ""),
+        type=secret.inputs.get("type", ""),
+        keys=keys,
+        secret_keys=[key for key in keys if key in CLIENT_SECRET_KEYS],
+        labels=dict(metadata.get("labels", {})),
+        protected=secret.protect,
+        taken_over=bool((metadata.get("annotations") or {}).get(PATCH_FORCE_ANNOTATION)),
+        # The component names a cluster's Secret pomerium-kubernetes-secret-<cluster>.
+        cluster=secret.name.removeprefix(SECRET_RESOURCE).removeprefix("-"),
+        authenticate_service_url=str(data.get("AUTHENTICATE_SERVICE_URL", "")),
+    )
+
+
 def summarize(run: ProgramRun, *, now: datetime, rotation_days: int) -> StackPlan:
     """The plan of one successful run (whose strings already carry placeholder tokens)."""
     app = run.one(":Application")
     sp = run.one(":ServicePrincipal")
-    secret = run.one("core/v1:Secret")
+    # In the order of the clusters (registrations arrive as their inputs resolve).
+    order = [e.get("secret") for e in run.outputs["kubernetes_secrets"].value or []]
+    secrets = sorted(
+        (_kubernetes_secret(s) for s in run.of_type("core/v1:Secret")),
+        key=lambda k: (
+            order.index(f"{k.namespace}/{k.name}")
+            if f"{k.namespace}/{k.name}" in order
+            else len(order)
+        ),
+    )
     plan = rotation.plan_rotation(now, rotation_days)
     grants = run.of_type(":ServicePrincipalDelegatedPermissionGrant")
-    metadata = secret.inputs.get("metadata", {})
-    data_keys = list(secret.inputs.get("stringData", {})) + list(secret.inputs.get("data", {}))
-    order = {key: index for index, key in enumerate(SECRET_KEYS)}
-    keys = sorted(dict.fromkeys(data_keys), key=lambda k: (order.get(k, len(order)), k))
     return StackPlan(
         stack=run.stack,
         at=iso(now),
@@ -214,16 +249,8 @@ def summarize(run: ProgramRun, *, now: datetime, rotation_days: int) -> StackPla
             if grants
             else None
         ),
-        kubernetes_secret=KubernetesSecret(
-            namespace=metadata.get("namespace", ""),
-            name=metadata.get("name", ""),
-            type=secret.inputs.get("type", ""),
-            keys=keys,
-            secret_keys=[key for key in keys if key in CLIENT_SECRET_KEYS],
-            labels=dict(metadata.get("labels", {})),
-            protected=secret.protect,
-            taken_over=bool((metadata.get("annotations") or {}).get(PATCH_FORCE_ANNOTATION)),
-        ),
+        kubernetes_secret=secrets[0],
+        kubernetes_secrets=secrets,
         outputs={
             name: _output(output.value, known=output.known, secret=output.secret)
             for name, output in run.outputs.items()

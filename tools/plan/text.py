@@ -98,8 +98,9 @@ def _credential_lines(plan: StackPlan) -> list[str]:
 
 
 def _secret_lines(secret: Any) -> list[str]:
+    where = f" in cluster {secret.cluster}" if secret.cluster else ""
     lines = [
-        f"  Kubernetes Secret {secret.namespace}/{secret.name} ({secret.type})"
+        f"  Kubernetes Secret {secret.namespace}/{secret.name}{where} ({secret.type})"
         f"{_protected(secret.protected)}"
         f"{' [takes over the existing Secret]' if secret.taken_over else ''}"
     ]
@@ -121,7 +122,8 @@ def _plan_lines(plan: StackPlan) -> list[str]:
     lines = _application_lines(plan.application)
     lines += _service_principal_lines(plan.service_principal)
     lines += _credential_lines(plan)
-    lines += _secret_lines(plan.kubernetes_secret)
+    for secret in plan.kubernetes_secrets or [plan.kubernetes_secret]:
+        lines += _secret_lines(secret)
     lines += [f"  program warning: {warning}" for warning in plan.warnings]
     lines += _deploy_identity_lines(plan)
     lines.append("  Outputs")

@@ -1,0 +1,169 @@
+"""Pomerium in several clusters behind one app registration: the `clusters` setting."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import pulumi
+import pytest
+
+from components.settings import ConfigError, args_from_config, settings_from_args
+from tests.stacks import run_fixture
+
+EAST = {
+    "name": "east",
+    "context": "aks-prod-east",
+    "authenticateServiceUrl": "https://authenticate.example.com/",
+}
+WEST = {
+    "name": "west",
+    "context": "aks-prod-west",
+    "authenticateServiceUrl": "https://authenticate-west.example.com",
+    "kubernetesNamespace": "pomerium-west",
+}
+
+
+def problems(raw: dict[str, Any]) -> dict[str, str]:
+    with pytest.raises(ConfigError) as caught:
+        args_from_config(raw, environment=None, stack="prod")
+    return {p.key: p.expects for p in caught.value.problems}
+
+
+def clusters(*entries: dict[str, Any]) -> dict[str, str]:
+    return {"clusters": json.dumps(list(entries))}
+
+
+def test_each_cluster_has_its_secret_and_every_reply_url_once() -> None:
+    blue_green = {
+        **WEST,
+        "name": "green",
+        "context": "aks-green",
+        "authenticateServiceUrl": ("https://authenticate.example.com"),
+    }
+    args = args_from_config(clusters(EAST, WEST, blue_green), environment=None, stack="prod")
+    settings = settings_from_args(args, stack="prod")
+    assert [(c.name, c.context, c.secret) for c in settings.clusters] == [
+        ("east", "aks-prod-east", "pomerium/idp"),
+        ("west", "aks-prod-west", "pomerium-west/idp"),
+        ("green", "aks-green", "pomerium-west/idp"),  # WEST's namespace, copied
+    ]
+    # The blue/green pair shares one authenticate URL: its callback is there once.
+    assert settings.redirect_urls == (
+        "https://authenticate.example.com/oauth2/callback",
+        "https://authenticate-west.example.com/oauth2/callback",
+    )
+    assert settings.authenticate_service_url == "https://authenticate.example.com"
+    assert settings.kubernetes_secret == "pomerium/idp"
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        [EAST, {**WEST, "name": "east"}],  # a name twice
+        [EAST, {**WEST, "context": "aks-prod-east"}],  # a context twice
+        [{**EAST, "name": "East"}],  # not a DNS-1123 label
+        [{**EAST, "context": ""}],
+        [{k: v for k, v in EAST.items() if k != "context"}],
+        [{**EAST, "kubeconfig": "/root/.kube/config"}],  # an unknown key
+        [{**EAST, "authenticateServiceUrl": "http://authenticate.example.com"}],
+    ],
+)
+def test_a_wrong_cluster_list_is_named(entries: list[dict[str, Any]]) -> None:
+    found = problems(clusters(*entries))
+    assert list(found) == ["pomerium-azure-ad:clusters"]
+    assert "distinct names and contexts" in found["pomerium-azure-ad:clusters"]
+
+
+def test_clusters_and_the_top_level_url_exclude_each_other() -> None:
+    found = problems({**clusters(EAST), "authenticateServiceUrl": "https://a.example.com"})
+    assert list(found) == [
+        "pomerium-azure-ad:authenticateServiceUrl and pomerium-azure-ad:clusters"
+    ]
+    found = problems({})
+    assert list(found) == ["pomerium-azure-ad:authenticateServiceUrl"]
+
+
+def test_each_cluster_gets_its_own_provider_and_secret(now: datetime) -> None:
+    run = run_fixture(
+        "prod",
+        now=now,
+        overrides={
+            "pomerium-azure-ad:authenticateServiceUrl": "",
+            "pomerium-azure-ad:clusters": [EAST, WEST],
+        },
+    )
+    providers = {p.name: p for p in run.of_type("pulumi:providers:kubernetes")}
+    assert set(providers) == {"pomerium-kubernetes-east", "pomerium-kubernetes-west"}
+    # Only the context's name, never kubeconfig contents; the name is the cluster's id.
+    assert {k: v for k, v in providers["pomerium-kubernetes-west"].inputs.items()} == {
+        "context": "aks-prod-west",
+        "clusterIdentifier": "west",
+        "enableSecretMutable": "true",
+    }
+    secrets = {s.name: s for s in run.of_type("core/v1:Secret")}
+    assert set(secrets) == {"pomerium-kubernetes-secret-east", "pomerium-kubernetes-secret-west"}
+    west = secrets["pomerium-kubernetes-secret-west"]
+    assert west.provider.startswith(providers["pomerium-kubernetes-west"].urn + "::")
+    assert west.inputs["metadata"]["namespace"] == "pomerium-west"
+    assert west.inputs["stringData"]["AUTHENTICATE_SERVICE_URL"] == (
+        "https://authenticate-west.example.com"
+    )
+    # The first cluster's keep the single-cluster names as aliases (moving a stack).
+    east = secrets["pomerium-kubernetes-secret-east"]
+    assert any(a.endswith("::pomerium-kubernetes-secret") for a in east.aliases)
+    assert not west.aliases
+    assert run.outputs["kubernetes_secrets"].value == [
+        {
+            "cluster": "east",
+            "context": "aks-prod-east",
+            "secret": "pomerium/idp",
+            "authenticate_service_url": "https://authenticate.example.com",
+        },
+        {
+            "cluster": "west",
+            "context": "aks-prod-west",
+            "secret": "pomerium-west/idp",
+            "authenticate_service_url": "https://authenticate-west.example.com",
+        },
+    ]
+    assert run.outputs["kubernetes_secret"].value == "pomerium/idp"
+
+
+def test_a_stack_without_clusters_lists_its_one_secret(now: datetime) -> None:
+    run = run_fixture("dev", now=now)
+    assert run.outputs["kubernetes_secrets"].value == [
+        {
+            "cluster": "",
+            "context": "",
+            "secret": "pomerium/idp",
+            "authenticate_service_url": "https://authenticate.dev.example.com",
+        }
+    ]
+
+
+def test_a_callers_provider_cannot_serve_several_clusters(now: datetime) -> None:
+    from components.identity_provider import PomeriumIdentityProvider
+    from tools import offline
+
+    def program() -> None:
+        import pulumi_kubernetes as kubernetes
+
+        mine = kubernetes.Provider("mine", enable_secret_mutable=True)
+        PomeriumIdentityProvider(
+            "pomerium",
+            {
+                "clusters": [
+                    {
+                        "name": "east",
+                        "context": "a",
+                        "authenticate_service_url": "https://a.example.com",
+                    }
+                ]
+            },
+            pulumi.ResourceOptions(providers={"kubernetes": mine}),
+        )
+
+    with pytest.raises(pulumi.RunError, match="do not pass the component a kubernetes provider"):
+        offline.run(program, stack="app", config={}, now=now)
