@@ -223,15 +223,12 @@ def summarize(run: ProgramRun, *, now: datetime, rotation_days: int) -> StackPla
     """The plan of one successful run (whose strings already carry placeholder tokens)."""
     app = run.one(":Application")
     sp = run.one(":ServicePrincipal")
-    # In the order of the clusters (registrations arrive as their inputs resolve).
-    order = [e.get("secret") for e in run.outputs["kubernetes_secrets"].value or []]
+    # In the order of the clusters (registrations arrive as their inputs resolve;
+    # two clusters' Secrets may share a namespace and name).
+    order = [e.get("cluster") for e in run.outputs["kubernetes_secrets"].value or []]
     secrets = sorted(
         (_kubernetes_secret(s) for s in run.of_type("core/v1:Secret")),
-        key=lambda k: (
-            order.index(f"{k.namespace}/{k.name}")
-            if f"{k.namespace}/{k.name}" in order
-            else len(order)
-        ),
+        key=lambda k: order.index(k.cluster) if k.cluster in order else len(order),
     )
     plan = rotation.plan_rotation(now, rotation_days)
     grants = run.of_type(":ServicePrincipalDelegatedPermissionGrant")
