@@ -214,3 +214,41 @@ def test_cli_names_the_stack_and_the_moment(
         "stack monthly, before rotation: the client secret in the Kubernetes Secret expires at "
         "2027-01-18T00:00:00Z, 53.0 days from now; at least 45.0 days are guaranteed: OK"
     )
+
+
+def test_a_failed_after_check_says_the_deploy_left_an_old_credential() -> None:
+    stale = datetime(2027, 1, 8, tzinfo=UTC)  # the previous credential of the worked example
+    check = ExpiryCheck("dev", When.AFTER, stale, EXPIRY_NOW, 30)
+    assert check.message() == (
+        "stack dev, after rotation: the client secret in the Kubernetes Secret expires at "
+        "2027-01-08T00:00:00Z, 42.4 days from now, but clientSecretRotationDays=30 guarantees "
+        "at least 53.0 days (this deploy did not put the current period's credential in the "
+        "Secret). Run the rotation or a deploy of this stack now, and check that Pomerium "
+        "still signs users in."
+    )
+
+
+def test_an_empty_expiry_says_the_stack_has_no_such_output() -> None:
+    with pytest.raises(ValueError) as caught:
+        expiry_check.parse_expiry(" \n")
+    assert str(caught.value) == (
+        "client_secret_expires_at is empty: the stack has no such output (deploy it first)"
+    )
+
+
+def test_cli_help_names_the_command_and_hides_the_test_option(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # one help line per option
+    with pytest.raises(SystemExit) as caught:
+        main(["--help"])
+    assert caught.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: pomerium-azure-ad expiry-check [-h] --stack STACK")
+    assert (
+        "Is the client secret in the Kubernetes Secret as far from expiry as rotation "
+        "guarantees?" in out
+    )
+    assert " stack name (stacks/Pulumi.<stack>.yaml)\n" in out
+    assert " the stack's client_secret_expires_at output\n" in out
+    assert "--project-dir" not in out

@@ -484,3 +484,315 @@ def test_other_secrets_and_unknown_providers_are_left_alone() -> None:
         run(MUTABLE, types.KUBERNETES_SECRET, {}, resource_urn=COMPONENT_SECRET_URN).violations
         == []
     )
+
+
+# --- what each message says, in full (docs/mutation-testing.md) ------------------
+# A deploy fails on these messages: each names the resource's field, the value at fault
+# and the fix. Written out as literals, so that a changed word, key or id fails here.
+
+DEFERRED = "not known until deploy, so checked when pulumi up runs this policy again: "
+OTHER_API = "00000002-0000-0000-c000-000000000000"
+USER_READ = "e1fe6dd8-ba31-4d61-89e7-88639da4683d"
+OPENID = "37f7f235-527c-4136-accd-4a02d197296e"
+GRAPH = "00000003-0000-0000-c000-000000000000"
+ROLE_MESSAGE = (
+    "requests 5b567255-7703-4780-807c-7be8301ae99b as an application permission (type Role): "
+    "Pomerium signs users in with delegated permissions; request the delegated permission "
+    "(type Scope) instead, or remove it."
+)
+USER_READ_MESSAGE = (
+    "requests the Microsoft Graph permission User.Read (e1fe6dd8-ba31-4d61-89e7-88639da4683d), "
+    "which is not in the allow-list (openid, profile, email, offline_access, Group.Read.All): "
+    "remove it from the application, or have it added to this policy's allowedScopes config."
+)
+OTHER_API_MESSAGE = (
+    "requests permissions from the API 00000002-0000-0000-c000-000000000000: Pomerium needs "
+    "only Microsoft Graph (00000003-0000-0000-c000-000000000000); remove the permissions for "
+    "00000002-0000-0000-c000-000000000000."
+)
+
+
+def block(api: Any, entries: Any) -> dict[str, Any]:
+    return {"resourceAppId": api, "resourceAccesses": entries}
+
+
+def test_permission_messages_name_the_permission_the_allow_list_and_the_fix() -> None:
+    role = block(GRAPH, [{"id": GROUP_READ_ALL_ROLE, "type": "Role"}])
+    user_read = block(GRAPH, [{"id": OPENID, "type": "Scope"}, {"id": USER_READ, "type": "Scope"}])
+    other = block(OTHER_API, [{"id": OPENID, "type": "Scope"}])
+    props = {"requiredResourceAccesses": [other, role, user_read]}
+    # Every block is checked: one of another API does not stop the ones after it.
+    assert run(PERMISSIONS, types.APPLICATION, props) == Outcome(
+        [OTHER_API_MESSAGE, ROLE_MESSAGE, USER_READ_MESSAGE]
+    )
+
+
+def test_the_allow_list_in_a_message_is_the_configured_one() -> None:
+    props = {"requiredResourceAccesses": [block(GRAPH, [{"id": USER_READ, "type": "Scope"}])]}
+    custom = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+    [empty] = run(PERMISSIONS, types.APPLICATION, props, config={"allowedScopes": []}).violations
+    assert "which is not in the allow-list (none): remove it" in empty
+    own = {"allowedScopes": ["openid", custom]}
+    [listed] = run(PERMISSIONS, types.APPLICATION, props, config=own).violations
+    assert f"which is not in the allow-list (openid, {custom}): remove it" in listed
+
+
+def test_unknown_parts_of_requested_permissions_are_named_in_full() -> None:
+    role = block(GRAPH, [{"id": GROUP_READ_ALL_ROLE, "type": "Role"}])
+    cases: list[tuple[list[Any], list[str], str]] = [
+        # A whole block unknown: the next block is still checked.
+        ([UNKNOWN, role], [ROLE_MESSAGE], "requiredResourceAccesses[0]"),
+        (
+            [block(UNKNOWN, [{"id": OPENID, "type": "Scope"}])],
+            [],
+            "requiredResourceAccesses[0].resourceAppId",
+        ),
+        (
+            [block(GRAPH, UNKNOWN), role],
+            [ROLE_MESSAGE],
+            "requiredResourceAccesses[0].resourceAccesses",
+        ),
+        # An unknown type is not taken for a Role.
+        (
+            [block(GRAPH, [{"id": USER_READ, "type": UNKNOWN}])],
+            [],
+            "requiredResourceAccesses[0].resourceAccesses[0]",
+        ),
+    ]
+    for accesses, violations, deferred in cases:
+        outcome = run(PERMISSIONS, types.APPLICATION, {"requiredResourceAccesses": accesses})
+        assert outcome == Outcome(violations, DEFERRED + deferred), accesses
+    whole = run(PERMISSIONS, types.APPLICATION, {"requiredResourceAccesses": UNKNOWN})
+    assert whole == Outcome([], DEFERRED + "requiredResourceAccesses (the requested permissions)")
+
+
+def test_application_api_access_messages_and_unknowns() -> None:
+    api = types.APPLICATION_API_ACCESS
+    other = {"apiClientId": OTHER_API, "roleIds": [GROUP_READ_ALL_ROLE], "scopeIds": [USER_READ]}
+    # Another API: one violation, and nothing else about its ids.
+    assert run(PERMISSIONS, api, other) == Outcome([OTHER_API_MESSAGE])
+    upper = {"apiClientId": GRAPH.upper(), "scopeIds": [OPENID.upper()]}
+    assert run(PERMISSIONS, api, upper) == Outcome()
+    both = {"apiClientId": GRAPH, "roleIds": [GROUP_READ_ALL_ROLE], "scopeIds": [OPENID, USER_READ]}
+    assert run(PERMISSIONS, api, both) == Outcome([ROLE_MESSAGE, USER_READ_MESSAGE])
+    cases: list[tuple[dict[str, Any], list[str], str]] = [
+        ({"apiClientId": UNKNOWN, "scopeIds": [OPENID]}, [], "apiClientId"),
+        ({"apiClientId": GRAPH, "roleIds": UNKNOWN, "scopeIds": UNKNOWN}, [], "roleIds; scopeIds"),
+        (
+            {"apiClientId": GRAPH, "roleIds": [UNKNOWN, GROUP_READ_ALL_ROLE]},
+            [ROLE_MESSAGE],
+            "roleIds",
+        ),
+        (
+            {"apiClientId": GRAPH, "scopeIds": [UNKNOWN, USER_READ]},
+            [USER_READ_MESSAGE],
+            "scopeIds",
+        ),
+    ]
+    for props, violations, deferred in cases:
+        assert run(PERMISSIONS, api, props) == Outcome(violations, DEFERRED + deferred), props
+
+
+def test_reply_url_message_and_an_unknown_list() -> None:
+    props = {"web": {"redirectUris": ["http://a.example.com/oauth2/callback"]}}
+    assert run(REPLY_URLS, types.APPLICATION, props).violations == [
+        "web.redirectUris has the reply URL 'http://a.example.com/oauth2/callback': every reply "
+        "URL must be https and end with /oauth2/callback, e.g. "
+        "https://authenticate.example.com/oauth2/callback; fix or remove it."
+    ]
+    unknown = run(REPLY_URLS, types.APPLICATION, {"web": {"redirectUris": UNKNOWN}})
+    assert unknown == Outcome([], DEFERRED + "web.redirectUris")
+
+
+FIX_END_DATE = "set endDate (RFC 3339, e.g. 2026-01-31T00:00:00Z) at most 365 days ahead."
+
+
+def test_end_date_messages_say_which_secret_and_when() -> None:
+    too_far = {"applicationId": "/applications/x", "endDate": "2027-11-27T12:00:00Z"}
+    assert run(END_DATE, types.APPLICATION_PASSWORD, too_far).violations == [
+        f"the client secret ends on 2027-11-27T12:00:00Z, 366 days from now: {FIX_END_DATE}"
+    ]
+    block_props = {"password": {"displayName": "x", "endDate": "2027-11-27T12:00:00Z"}}
+    assert run(END_DATE, types.APPLICATION, block_props).violations == [
+        "the application's password block ends on 2027-11-27T12:00:00Z, 366 days from now: "
+        + FIX_END_DATE
+    ]
+
+
+def test_a_secret_ending_this_moment_has_ended() -> None:
+    now = {"applicationId": "/applications/x", "endDate": "2026-11-26T12:00:00Z"}  # NOW
+    assert run(END_DATE, types.APPLICATION_PASSWORD, now).violations == [
+        f"the client secret ended on 2026-11-26T12:00:00Z: {FIX_END_DATE}"
+    ]
+
+
+def test_unknown_password_blocks_and_end_dates_are_named() -> None:
+    assert run(END_DATE, types.APPLICATION, {"password": UNKNOWN}) == Outcome(
+        [], DEFERRED + "password"
+    )
+    assert run(END_DATE, types.APPLICATION_PASSWORD, {"endDate": UNKNOWN}) == Outcome(
+        [], DEFERRED + "endDate"
+    )
+
+
+def test_too_many_secrets_are_reported_on_the_application_or_the_first_secret() -> None:
+    from pulumi_policy import StackValidationPolicy
+
+    stack_policy = policy(COUNT)
+    assert isinstance(stack_policy, StackValidationPolicy)
+
+    def reported(resources: list[Any]) -> list[tuple[str, str | None]]:
+        # The harness keeps messages only; the engine shows a stack policy's violation
+        # on the resource it names.
+        found: list[tuple[str, str | None]] = []
+
+        def report(message: str, resource_urn: str | None = None) -> None:
+            found.append((message, resource_urn))
+
+        stack_policy.validate(StackValidationArgs(resources, {}), report)
+        return found
+
+    three = [secret("a"), secret("b"), secret("c")]
+    assert reported([application(), *three]) == [
+        (
+            "application 'app' has 3 client secrets in the stack (a, b, c); at most 2 are "
+            "allowed: remove the extra ApplicationPassword resources (or password blocks).",
+            "urn:pulumi:dev::pomerium-azure-ad::azuread:index/application:Application::app",
+        )
+    ]
+    # The application is not in this stack: the violation goes on its first secret.
+    assert reported(three) == [
+        (
+            "application /applications/72e2ccb5-41a4-57e2-a334-6159a99381f3 has 3 client "
+            "secrets in the stack (a, b, c); at most 2 are allowed: remove the extra "
+            "ApplicationPassword resources (or password blocks).",
+            "urn:pulumi:dev::pomerium-azure-ad::"
+            "azuread:index/applicationPassword:ApplicationPassword::a",
+        )
+    ]
+
+
+def test_the_note_counts_the_secrets_whose_application_is_unknown() -> None:
+    no_id = stack_resource(
+        types.APPLICATION_PASSWORD, {"endDate": "2027-01-01T00:00:00Z"}, name="n"
+    )
+    outcome = count([secret("a", UNKNOWN), secret("b", UNKNOWN), no_id])
+    assert outcome == Outcome(
+        [], DEFERRED + "the application of 3 client secret(s) (applicationId)"
+    )
+
+
+def test_applications_not_yet_identified_are_counted_apart() -> None:
+    block_props = {"displayName": "x", "endDate": "2027-01-01T00:00:00Z"}
+    for object_id in (UNKNOWN, None):
+        apps = [
+            stack_resource(
+                types.APPLICATION, {"objectId": object_id, "password": block_props}, name=n
+            )
+            for n in ("one", "two")
+        ]
+        assert count(apps, {"maxSecretsPerApplication": 1.0}) == Outcome(), object_id
+        # Each new application with two secrets of its own (applicationId unknown).
+        secrets = [secret(f"{a.name}-{i}", UNKNOWN, depends_on=a) for a in apps for i in (1, 2)]
+        assert count([*apps, *secrets], {"maxSecretsPerApplication": 3.0}) == Outcome(), object_id
+
+
+def test_audience_messages_name_what_to_set() -> None:
+    personal = {"signInAudience": "AzureADandPersonalMicrosoftAccount"}
+    assert run(AUDIENCE, types.APPLICATION, personal).violations == [
+        "signInAudience is AzureADandPersonalMicrosoftAccount: set signInAudience to AzureADMyOrg."
+    ]
+    allowed = {"allowMultiTenant": True}
+    assert run(AUDIENCE, types.APPLICATION, personal, config=allowed).violations == [
+        "signInAudience is AzureADandPersonalMicrosoftAccount: set signInAudience to "
+        "AzureADMyOrg or AzureADMultipleOrgs."
+    ]
+    multi = {"signInAudience": "AzureADMultipleOrgs"}
+    assert run(AUDIENCE, types.APPLICATION, multi).violations == [
+        "signInAudience is AzureADMultipleOrgs: set signInAudience to AzureADMyOrg (the "
+        "project's signInAudience config), or have multi-tenant sign-in allowed with this "
+        "policy's allowMultiTenant config."
+    ]
+    unknown = run(AUDIENCE, types.APPLICATION, {"signInAudience": UNKNOWN})
+    assert unknown == Outcome([], DEFERRED + "signInAudience")
+
+
+def test_owner_and_protect_messages_name_the_config_to_set() -> None:
+    assert run(OWNERS, types.APPLICATION, {"owners": []}).violations == [
+        "the application has no owners: list at least one owner's object id in owners "
+        "(the project's owners config, or includeDeployerAsOwner: true)."
+    ]
+    assert run(OWNERS, types.APPLICATION, {"owners": UNKNOWN}) == Outcome([], DEFERRED + "owners")
+    props = {"displayName": "Pomerium"}
+    assert run(PROTECT, types.APPLICATION, props, stack="prod-eu").violations == [
+        "stack 'prod-eu' is a production stack (it matches '^prod'), but the application is "
+        "not protected: set pomerium-azure-ad:protect: true in the stack's config (or the "
+        "protect resource option)."
+    ]
+
+
+def test_kubernetes_secret_messages_name_the_namespace_the_keys_and_the_fix() -> None:
+    [no_namespace] = secret_run(k8s_secret(None)).violations
+    assert no_namespace == (
+        "the Secret has no metadata.namespace, so it lands in the provider's default namespace "
+        "(often default): set Pomerium's namespace (the project's kubernetesNamespace config)."
+    )
+    [default] = secret_run(k8s_secret("default")).violations
+    assert default == (
+        "the Secret is in the default namespace: move it to Pomerium's own namespace "
+        "(the project's kubernetesNamespace config, default pomerium)."
+    )
+    data = {key: "value" for key in SECRET_KEYS if key != "IDP_PROVIDER_URL"} | {"client_id": ""}
+    [missing] = secret_run(k8s_secret(string_data=data)).violations
+    assert missing == (
+        "the Secret lacks client_id, IDP_PROVIDER_URL (or has them empty): Pomerium's ingress "
+        "controller reads client_id and client_secret, a Pomerium container reads the others "
+        "as environment variables; write every key (the PomeriumIdentityProvider component "
+        "does)."
+    )
+
+
+def test_an_empty_key_in_base64_data_is_missing() -> None:
+    props = k8s_secret(string_data={})
+    props["data"] = {key: "dmFsdWU=" for key in SECRET_KEYS} | {"client_id": ""}
+    [message] = secret_run(props).violations
+    assert message.startswith("the Secret lacks client_id (or has them empty):")
+
+
+def test_unknown_namespace_or_data_of_the_secret_is_named() -> None:
+    namespace = secret_run(k8s_secret(UNKNOWN))
+    assert namespace == Outcome([], DEFERRED + "metadata.namespace")
+    props = k8s_secret(string_data={})
+    props["data"] = UNKNOWN  # base64 data unknown, stringData known and empty
+    assert secret_run(props) == Outcome(
+        [], DEFERRED + "the Secret's data (the keys Pomerium reads)"
+    )
+
+
+def test_the_mutable_provider_message_names_the_provider_and_the_fix() -> None:
+    outcome = run(
+        MUTABLE,
+        types.KUBERNETES_SECRET,
+        {"metadata": {"name": "idp", "namespace": "pomerium"}},
+        resource_urn=COMPONENT_SECRET_URN,
+        provider=provider({}, name="k8s-cluster"),
+    )
+    assert outcome.violations == [
+        "the Secret is written through provider k8s-cluster, which lacks enableSecretMutable: "
+        "every rotation would delete and re-create it (and fail in a protected stack). Pass "
+        "the component a kubernetes.Provider with enable_secret_mutable=True, or none (it "
+        "makes its own)."
+    ]
+
+
+def test_values_get_turns_unknowns_on_the_way_into_unknown() -> None:
+    from policy.values import UNKNOWN as UNKNOWN_VALUE
+    from policy.values import get
+
+    # Plain data as a policy may build it: the engine's sentinel string anywhere on the path.
+    assert get({"metadata": UNKNOWN}, "metadata") is UNKNOWN_VALUE
+    assert get({"metadata": UNKNOWN}, "metadata", "namespace") is UNKNOWN_VALUE
+    assert get({"metadata": None}, "metadata", "namespace") is None
+    assert get(["a", "b"], 1) == "b"
+    assert get(["a", "b"], 2) is None
+    assert get(["a", "b"], -1) is None
