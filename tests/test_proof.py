@@ -185,3 +185,52 @@ def test_a_new_credential_is_a_new_proof() -> None:
     diff = provider.diff("key-1", old, props("https://login.microsoftonline.com/t", "key-2"))
     assert diff.changes is True and diff.replaces == ["keyId"]
     assert diff.delete_before_replace is False
+
+
+# --- details a user relies on (found by mutation testing) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("authority", "loopback"),
+    [
+        ("https://localhost:8443/tenant", True),
+        ("https://127.0.0.5/tenant", True),
+        ("https://[::1]:8443/tenant", True),
+        ("https://login.microsoftonline.com/tenant", False),
+        ("https://10.0.0.1/tenant", False),
+    ],
+)
+def test_only_a_loopback_stand_in_skips_microsofts_instance_discovery(
+    authority: str, loopback: bool
+) -> None:
+    assert proof._loopback(authority) is loopback
+
+
+def test_a_secret_echoed_by_the_endpoint_is_redacted() -> None:
+    echoed = Answer(False, (53003,), f"AADSTS53003: blocked for client_secret={SECRET}")
+    with pytest.raises(ProofFailed) as caught:
+        run(Script(echoed))
+    assert "client_secret=[secret]" in str(caught.value) and SECRET not in str(caught.value)
+
+
+def test_an_empty_secret_leaves_the_message_as_it_is() -> None:
+    with pytest.raises(ProofFailed) as caught:
+        prove(Script(Answer(False, (90002,), "AADSTS90002: Tenant not found.")).request, secret="")
+    assert str(caught.value) == (
+        "the tenant does not exist in this cloud (check azuread:environment). "
+        "Entra ID said: AADSTS90002: Tenant not found."
+    )
+
+
+def test_an_unknown_refusal_says_the_endpoint_refused() -> None:
+    with pytest.raises(ProofFailed) as caught:
+        run(Script(Answer(False, (50000,), "AADSTS50000: Something else.")))
+    assert str(caught.value) == (
+        "the token endpoint refused the request. Entra ID said: AADSTS50000: Something else."
+    )
+
+
+def test_a_try_that_ends_exactly_at_the_deadline_is_still_made() -> None:
+    # Waits 0.25 + 0.5 + 1 = 1.75 s: the fourth try starts exactly at the deadline.
+    script = Script(REPLICATING, REPLICATING, REPLICATING, Answer(True))
+    assert run(script, deadline=1.75) == 4
