@@ -260,3 +260,83 @@ def test_service_principal_of_another_app_is_named() -> None:
         "owners of the enterprise application",
     ]
     assert found[0].endswith("it fails")
+
+
+# --- what the warning says, word for word (what a user acts on) -------------------------
+
+NS = "pomerium-azure-ad:"
+DEV_CALLBACK = "https://authenticate.dev.example.com/oauth2/callback"
+
+
+@pytest.mark.parametrize(
+    ("changes", "line"),
+    [
+        (
+            {"display_name": "Pomerium"},
+            f"{NS}displayName: the application has 'Pomerium'; this deploy changes it to "
+            f"'Pomerium (dev)' (to keep it, set {NS}displayName to 'Pomerium')",
+        ),
+        (
+            {"sign_in_audience": "AzureADMultipleOrgs"},
+            f"{NS}signInAudience: the application has AzureADMultipleOrgs; this deploy changes it "
+            f"to AzureADMyOrg (to keep it, set {NS}signInAudience to AzureADMultipleOrgs)",
+        ),
+        (
+            {"redirect_uris": ("https://old.example.com/oauth2/callback", DEV_CALLBACK)},
+            f"{NS}authenticateServiceUrl/{NS}additionalRedirectUrls (reply URLs): the application "
+            f"has [https://old.example.com/oauth2/callback, {DEV_CALLBACK}]; this deploy changes "
+            f"it to [{DEV_CALLBACK}] (to keep them, keep {NS}authenticateServiceUrl so that "
+            f"{DEV_CALLBACK} is one of them and set {NS}additionalRedirectUrls to "
+            "[https://old.example.com/oauth2/callback])",
+        ),
+        (
+            {"homepage_url": ""},
+            "sign-on (home page) URL: the application has '(none)'; this deploy changes it to "
+            "https://authenticate.dev.example.com (it is always the authenticate service URL)",
+        ),
+        (
+            {"group_membership_claims": ()},
+            f"{NS}groupMembershipClaims: the application has [None]; this deploy changes it to "
+            f"[SecurityGroup] (to keep it, set {NS}groupMembershipClaims to [None])",
+        ),
+        (
+            {"owners": ("ABCDEF00-0000-4000-8000-000000000001",)},
+            f"{NS}owners: the application's owners are [abcdef00-0000-4000-8000-000000000001]; "
+            f"this deploy makes them [{DEPLOYER}] (to keep them, set {NS}owners to them and "
+            f"{NS}includeDeployerAsOwner to false)",
+        ),
+    ],
+)
+def test_each_difference_says_what_changes_and_which_key_keeps_it(
+    changes: dict[str, Any], line: str
+) -> None:
+    assert differences(**changes) == [line]
+
+
+def test_reordered_permissions_name_the_order_to_keep() -> None:
+    (line,) = differences(permissions=tuple(reversed(existing().permissions)))
+    kept = "[Group.Read.All, offline_access, email, profile, openid]"
+    assert line == (
+        f"{NS}graphScopes: the application has {kept}; this deploy changes it to "
+        f"[openid, profile, email, offline_access, Group.Read.All] (to keep it, set "
+        f"{NS}graphScopes to {kept})"
+    )
+
+
+def test_the_enterprise_applications_differences_word_for_word() -> None:
+    found = adoption.service_principal_differences(
+        settings(),
+        adoption.ExistingServicePrincipal(client_id="other", app_role_assignment_required=True),
+        CLIENT_ID,
+        [DEPLOYER],
+        namespace="ns:",
+    )
+    assert found == [
+        "ns:adoptServicePrincipalObjectId: that service principal belongs to application other, "
+        f"not to the adopted application {CLIENT_ID}: this deploy would have to replace it, "
+        "which an import refuses; it fails",
+        "ns:assignmentRequired: the enterprise application has assignment required = true; this "
+        "deploy changes it to false (to keep it, set ns:assignmentRequired to true)",
+        f"ns:owners of the enterprise application: this deploy makes them [{DEPLOYER}], replacing "
+        "any set by hand (they cannot be read before the deploy)",
+    ]
