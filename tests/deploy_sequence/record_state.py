@@ -2,10 +2,11 @@
 
     uv run python -m tests.deploy_sequence.record_state > tests/deploy_sequence/state_0_1_0.json
 
-was run on the commit that released 0.1.0 (cd377d4), with this package and
-tools/offline.py's recording (then components/offline.py) of URNs, providers and outputs: what that
-program declares for each fixture at RECORDED_AT, as the state a deploy of it
-leaves (adoption's imports included, as if they had worked).
+was run on the 0.1.0 program (commit cd377d4), with this package and the mock
+runner's recording of URNs, providers and outputs added (the runner was then
+components/offline.py, now tools/offline.py): what that program declares for each
+fixture at RECORDED_AT, as the state a deploy of it leaves (adoption's imports
+included, as if they had worked).
 """
 
 from __future__ import annotations
