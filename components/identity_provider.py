@@ -7,24 +7,14 @@ from typing import Any
 
 import pulumi
 import pulumi_azuread as azuread
-import pulumi_kubernetes as kubernetes
 
 from . import adoption, clock, clouds, graph, rotation
 from .args import PomeriumIdentityProviderArgs
 from .proof_resource import CredentialProof
-from .secret_data import (
-    LABELS,
-    PATCH_FORCE_ANNOTATION,
-    SECRET_TYPE,
-    IdentityProviderValues,
-    secret_data,
-)
-from .settings import Cluster, ConfigError, Settings, settings_from_args
+from .kubernetes_secret import write_kubernetes_secrets
+from .settings import ConfigError, Settings, settings_from_args
 
 TYPE_TOKEN = "pomerium-azure-ad:index:PomeriumIdentityProvider"
-
-PATCH_FORCE = {PATCH_FORCE_ANNOTATION: "true"}
-
 
 OUTPUTS = (
     "client_id",
@@ -270,109 +260,8 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
         provider_url: pulumi.Output[str],
     ) -> None:
         """The Secret Pomerium reads, in every cluster, updated in place at every rotation."""
-        if self.settings.several_clusters and self.get_provider("kubernetes::Secret"):
-            raise pulumi.RunError(
-                "clusters: each cluster's Secret goes through a Kubernetes provider of the "
-                "component's own (its context); do not pass the component a kubernetes provider"
-            )
-        for index, cluster in enumerate(self.settings.clusters):
-            self._write_kubernetes_secret(
-                name, cluster, client_id, client_secret, provider_url, first=index == 0
-            )
-
-    def _write_kubernetes_secret(
-        self,
-        name: str,
-        cluster: Cluster,
-        client_id: pulumi.Output[str],
-        client_secret: pulumi.Output[str],
-        provider_url: pulumi.Output[str],
-        *,
-        first: bool,
-    ) -> kubernetes.core.v1.Secret:
-        adopting = self.settings.adopt_kubernetes_secret
-        data = pulumi.Output.all(client_id, client_secret, provider_url).apply(
-            lambda v: secret_data(
-                IdentityProviderValues(
-                    client_id=v[0],
-                    client_secret=v[1],
-                    provider_url=v[2],
-                    authenticate_service_url=cluster.authenticate_service_url,
-                )
-            )
-        )
-        opts = self._protected()
-        provider = self._kubernetes_provider(name, cluster, first=first)
-        if provider is not None:
-            opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=provider))
-        # A stack moving to `clusters` keeps its Secret: the first cluster's was
-        # the single cluster's (same cluster, so DiffConfig replaces nothing).
-        if cluster.name and first:
-            opts = pulumi.ResourceOptions.merge(
-                opts,
-                pulumi.ResourceOptions(aliases=[pulumi.Alias(name=f"{name}-kubernetes-secret")]),
-            )
-        return kubernetes.core.v1.Secret(
-            _cluster_name(f"{name}-kubernetes-secret", cluster),
-            metadata=kubernetes.meta.v1.ObjectMetaArgs(
-                name=cluster.secret_name,
-                namespace=cluster.namespace,
-                labels=LABELS,
-                # Taking over a Secret made by hand: this annotation lets the
-                # server-side apply take the fields another manager (kubectl) owns.
-                annotations=PATCH_FORCE if adopting else None,
-            ),
-            type=SECRET_TYPE,
-            string_data=pulumi.Output.secret(data),  # type: ignore[arg-type]
-            opts=opts,
-        )
-
-    def _kubernetes_provider(
-        self, name: str, cluster: Cluster, *, first: bool
-    ) -> kubernetes.Provider | None:
-        """The Kubernetes provider a Secret is written through, unless the caller
-        passed one (the policy pack checks that one has enableSecretMutable).
-
-        Without enableSecretMutable, pulumi-kubernetes replaces a Secret whose data
-        changes, deleting it first since it is named, and the engine refuses to
-        replace a protected one: every rotation would take the Secret away, and
-        fail in a protected stack. An explicit provider does not read the stack's
-        `kubernetes:*` config: a single cluster's provider gets the settings that
-        choose the cluster, forwarded (with the same cluster, moving the Secret here
-        from the default provider replaces nothing: docs/deploy-facts.md,
-        DiffConfig); each of several clusters' gets only its context's name."""
-        if self.get_provider("kubernetes::Secret") is not None:
-            return None
-        aliases = [pulumi.Alias(name=f"{name}-kubernetes")] if cluster.name and first else None
-        return kubernetes.Provider(
-            _cluster_name(f"{name}-kubernetes", cluster),
-            self._cluster_settings(cluster),
-            opts=pulumi.ResourceOptions(parent=self, aliases=aliases),
-        )
-
-    def _cluster_settings(self, cluster: Cluster) -> kubernetes.ProviderArgs:
-        # Since pulumi-kubernetes 4.29.0 a create fails with AlreadyExists when the
-        # object exists: upsert only while taking one over. Changing it later
-        # updates the provider in place.
-        upsert = True if self.settings.adopt_kubernetes_secret else None
-        if cluster.name:
-            return kubernetes.ProviderArgs(
-                context=cluster.context,
-                cluster_identifier=cluster.name,
-                enable_secret_mutable=True,
-                upsert_existing_objects=upsert,
-            )
-        # A kubeconfig's contents may hold credentials: kept secret. Not
-        # renderYamlToDirectory: it would write the client secret to disk.
-        stack = pulumi.Config("kubernetes")
-        return kubernetes.ProviderArgs(
-            kubeconfig=stack.get_secret("kubeconfig"),
-            context=stack.get("context"),
-            cluster=stack.get("cluster"),
-            cluster_identifier=stack.get("clusterIdentifier"),
-            enable_secret_mutable=True,
-            upsert_existing_objects=upsert,
-        )
+        values = pulumi.Output.all(client_id, client_secret, provider_url).apply(tuple)
+        write_kubernetes_secrets(self, name, self.settings, values)  # type: ignore[arg-type]
 
     def _owners(self, settings: Settings, deployer: pulumi.Output[str]) -> pulumi.Output[list[str]]:
         """Owners of the application and its service principal, lowercase as Graph
@@ -470,8 +359,3 @@ def _existing_application(app: Any) -> adoption.ExistingApplication:
         owners=tuple(app.owners or ()),
     )
 
-
-def _cluster_name(base: str, cluster: Cluster) -> str:
-    """A resource name of the cluster's own: derived from its stable name, so adding
-    or removing a cluster touches only its resources."""
-    return f"{base}-{cluster.name}" if cluster.name else base

@@ -1,0 +1,33 @@
+"""Reading what the deploys left in the lab's API servers."""
+
+import base64
+import os
+
+from kubernetes import client, config
+from kubernetes.client.exceptions import ApiException
+
+NAMESPACE = "pomerium"
+
+
+def core(context: str) -> client.CoreV1Api:
+    api = config.new_client_from_config(config_file=os.environ["KUBECONFIG"], context=context)
+    return client.CoreV1Api(api)
+
+
+def read_secret(context: str, name: str, namespace: str = NAMESPACE) -> client.V1Secret | None:
+    try:
+        return core(context).read_namespaced_secret(name, namespace)
+    except ApiException as error:
+        if error.status == 404:
+            return None
+        raise
+
+
+def secret_values(secret: client.V1Secret) -> dict[str, str]:
+    return {k: base64.b64decode(v).decode() for k, v in (secret.data or {}).items()}
+
+
+def edit_secret(context: str, name: str, values: dict[str, str]) -> None:
+    """What an operator's `kubectl edit` does."""
+    encoded = {k: base64.b64encode(v.encode()).decode() for k, v in values.items()}
+    core(context).patch_namespaced_secret(name, NAMESPACE, {"data": encoded})

@@ -1,0 +1,93 @@
+"""A stack of the lab's program, driven through the real CLI by Pulumi's automation API
+(which runs `pulumi up --yes --skip-preview`, as pulumi/actions does, `pulumi preview`,
+`pulumi destroy` and `pulumi stack export`, with the program served by this process)."""
+
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pulumi import automation as auto
+
+from . import program
+from .conftest import ROOT
+
+PROJECT = "pomerium-azure-ad"
+
+
+def write_project(folder: Path) -> None:
+    """The project's own Pulumi.yaml (its config types, which the CLI checks, and its
+    requiredPulumiVersion), with the stack files beside it and the checkout's virtualenv,
+    which the engine hands to the proof's dynamic-provider plugin."""
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    project.pop("stackConfigDir", None)
+    project["runtime"]["options"]["virtualenv"] = str(ROOT / ".venv")
+    (folder / "Pulumi.yaml").write_text(yaml.safe_dump(project, sort_keys=False))
+
+
+@dataclass
+class LabStack:
+    folder: Path
+    name: str = field(default_factory=lambda: f"lab{uuid.uuid4().hex[:8]}")
+    config: dict[str, Any] = field(default_factory=dict)
+    events: list[auto.EngineEvent] = field(default_factory=list)
+
+    def write(self) -> None:
+        (self.folder / f"Pulumi.{self.name}.yaml").write_text(
+            yaml.safe_dump({"config": self.config}, sort_keys=False)
+        )
+
+    def stack(self) -> auto.Stack:
+        self.write()
+        write_project(self.folder)
+        workspace = auto.LocalWorkspaceOptions(work_dir=str(self.folder))
+        return auto.create_or_select_stack(
+            stack_name=self.name, project_name=PROJECT, program=program.main, opts=workspace
+        )
+
+    def set_secret(self, key: str, value: str) -> None:
+        """A secret setting, encrypted into the stack file as `pulumi config set --secret` does."""
+        self.stack().set_config(key, auto.ConfigValue(value, secret=True))
+        self.config = yaml.safe_load((self.folder / f"Pulumi.{self.name}.yaml").read_text())["config"]
+
+    def _record(self, event: auto.EngineEvent) -> None:
+        self.events.append(event)
+
+    def up(self, **kwargs: Any) -> auto.UpResult:
+        self.events = []
+        return self.stack().up(on_event=self._record, **kwargs)
+
+    def preview(self, **kwargs: Any) -> auto.PreviewResult:
+        self.events = []
+        return self.stack().preview(on_event=self._record, **kwargs)
+
+    def destroy(self, **kwargs: Any) -> auto.DestroyResult:
+        self.events = []
+        return self.stack().destroy(on_event=self._record, **kwargs)
+
+    def export(self) -> dict[str, Any]:
+        return dict(self.stack().export_stack().deployment)
+
+    def steps(self) -> list[tuple[str, str]]:
+        """(op, URN) of each step the engine finished, in the order it reported them."""
+        return [
+            (_op(e.res_outputs_event.metadata.op), e.res_outputs_event.metadata.urn)
+            for e in self.events
+            if e.res_outputs_event
+        ]
+
+    def started(self) -> list[tuple[str, str]]:
+        """(op, URN) of each step the engine started (or, in a preview, planned)."""
+        return [
+            (_op(e.resource_pre_event.metadata.op), e.resource_pre_event.metadata.urn)
+            for e in self.events
+            if e.resource_pre_event
+        ]
+
+    def diagnostics(self) -> list[str]:
+        return [e.diagnostic_event.message for e in self.events if e.diagnostic_event]
+
+
+def _op(op: object) -> str:
+    return str(getattr(op, "value", op))
