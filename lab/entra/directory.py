@@ -5,7 +5,6 @@ principals, as the project, the azuread provider and an administrator call them
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 from . import answers, policies
@@ -48,7 +47,7 @@ def create_application(request: Request) -> answers.Answer:
     if not request.body.get("displayName"):
         return answers.bad_request("Required property 'displayName' is missing.")
     with request.lab.store.change() as state:
-        app = new_application(request.body)
+        app = new_application(request.body, request.lab.now())
         state["applications"][app["id"]] = app
     return 201, _entity(request, "applications", app)
 
@@ -104,10 +103,10 @@ def add_application_password(request: Request) -> answers.Answer:
         app = find_one(state["applications"], request.params)
         if app is None:
             return answers.not_found(request.params["id"] or request.params["app_id"])
-        refused = policies.refusal(state, app, requested, datetime.now(UTC))
+        refused = policies.refusal(state, app, requested, request.lab.now())
         if refused:
             return refused
-        credential = add_password(state, app, requested)
+        credential = add_password(state, app, requested, request.lab.now())
     # 200 with the passwordCredential, secretText included (addPassword docs).
     return 200, {
         "@odata.context": f"{request.lab.base}/v1.0/$metadata#microsoft.graph.passwordCredential",

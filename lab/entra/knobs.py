@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 
 from . import answers
+from .policies import parse_time
 from .routing import Request, route
 
 # The token endpoint's "not replicated yet" answers (components/proof.py).
@@ -56,6 +58,21 @@ def lacking_permissions(request: Request) -> answers.Answer:
     return 204, None
 
 
+@route("POST", "/_lab/clock")
+def clock(request: Request) -> answers.Answer:
+    """{"now": "2027-06-01T00:00:00Z"}: the tenant's clock reads that time from now on
+    (and runs on), as a program under libfaketime sees it; {"now": null}: the real clock."""
+    wanted = request.body.get("now")
+    try:
+        moment = parse_time(wanted) if wanted else None
+    except (TypeError, ValueError):
+        return 400, {"error": f"now: expected an ISO 8601 time, got {wanted!r}"}
+    with request.lab.knobs.lock:
+        offset = moment - datetime.now(UTC) if moment else timedelta(0)
+        request.lab.knobs.clock_offset = offset
+    return 204, None
+
+
 @route("GET", "/_lab/knobs")
 def show(request: Request) -> answers.Answer:
     knobs = request.lab.knobs
@@ -64,7 +81,8 @@ def show(request: Request) -> answers.Answer:
             "not_replicated": {c: code for c, (_, code) in knobs.not_replicated_until.items()},
             "refusals": dict(knobs.refusals),
             "lacking_permissions": {c: sorted(p) for c, p in knobs.lacking.items()},
+            "now": request.lab.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
 
 
-ROUTES = [not_replicated, refuse, lacking_permissions, show]
+ROUTES = [not_replicated, refuse, lacking_permissions, clock, show]

@@ -3,7 +3,6 @@ discovery, signing keys and the client-credentials token endpoint."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from . import answers, microsoft
@@ -100,7 +99,7 @@ def _issue(request: Request, state: dict[str, Any], client_id: str, secret: str)
     ]
     if not credentials:
         return answers.invalid_secret(client_id)
-    if parse_time(credentials[0]["endDateTime"]) <= datetime.now(UTC):
+    if parse_time(credentials[0]["endDateTime"]) <= request.lab.now():
         return answers.expired_secret(client_id)
     sps = [s for s in state["service_principals"].values() if s["appId"] == client_id]
     if not sps:

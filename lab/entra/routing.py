@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from . import answers
@@ -21,6 +22,8 @@ class Knobs:
     not_replicated_until: dict[str, tuple[float, int]] = field(default_factory=dict)
     refusals: dict[str, dict[str, Any]] = field(default_factory=dict)
     lacking: dict[str, set[str]] = field(default_factory=dict)
+    clock_offset: timedelta = timedelta(0)
+    """How far the tenant's clock is from the real one (a test's faked "now")."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def replicating(self, client_id: str) -> int | None:
@@ -36,6 +39,10 @@ class Lab:
     base: str
     """https://host:port, the stand-in's own address."""
     knobs: Knobs = field(default_factory=Knobs)
+
+    def now(self) -> datetime:
+        """The tenant's "now": when secrets start and end, apps are created, policies apply."""
+        return datetime.now(UTC) + self.knobs.clock_offset
 
 
 @dataclass

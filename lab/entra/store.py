@@ -26,8 +26,8 @@ from . import microsoft
 State = dict[str, Any]
 
 
-def now_text() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def text(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def digest(secret: str) -> str:
@@ -39,13 +39,13 @@ def new_secret() -> str:
     return secrets.token_urlsafe(30)[:40]
 
 
-def new_application(body: dict[str, Any]) -> dict[str, Any]:
+def new_application(body: dict[str, Any], now: datetime) -> dict[str, Any]:
     """An application as Graph creates it: ids, createdDateTime and the defaults of
     the properties the project reads (learn.microsoft.com, application resource type)."""
     return {
         "id": str(uuid.uuid4()),
         "appId": str(uuid.uuid4()),
-        "createdDateTime": now_text(),
+        "createdDateTime": text(now),
         "displayName": None,
         "signInAudience": "AzureADMyOrg",
         "groupMembershipClaims": None,
@@ -78,19 +78,20 @@ def new_service_principal(app: dict[str, Any], tenant_id: str) -> dict[str, Any]
     }
 
 
-def add_password(state: State, app: dict[str, Any], requested: dict[str, Any]) -> dict[str, Any]:
+def add_password(
+    state: State, app: dict[str, Any], requested: dict[str, Any], now: datetime
+) -> dict[str, Any]:
     """A new password credential on `app`; returns it with its secretText (the only
     time Graph shows it). Default end: two years (addPassword docs)."""
-    secret, start = new_secret(), datetime.now(UTC)
+    secret, start = new_secret(), now
     credential = {
         "customKeyIdentifier": None,
         "displayName": requested.get("displayName"),
-        "endDateTime": requested.get("endDateTime")
-        or (start + timedelta(days=730)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "endDateTime": requested.get("endDateTime") or text(start + timedelta(days=730)),
         "hint": secret[:3],
         "keyId": str(uuid.uuid4()),
         "secretText": None,
-        "startDateTime": requested.get("startDateTime") or start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "startDateTime": requested.get("startDateTime") or text(start),
     }
     app["passwordCredentials"].append(credential)
     state["secrets"][credential["keyId"]] = digest(secret)
@@ -110,9 +111,10 @@ def _seed() -> State:
     }
     graph_sp = microsoft.graph_service_principal()
     state["service_principals"][graph_sp["id"]] = graph_sp
-    app = new_application({"displayName": "lab deploy identity"})
+    now = datetime.now(UTC)
+    app = new_application({"displayName": "lab deploy identity"}, now)
     state["applications"][app["id"]] = app
-    secret = add_password(state, app, {"displayName": "lab"})["secretText"]
+    secret = add_password(state, app, {"displayName": "lab"}, now)["secretText"]
     sp = new_service_principal(app, state["tenant_id"])
     state["service_principals"][sp["id"]] = sp
     state["app_roles"][sp["id"]] = list(microsoft.DEPLOYER_PERMISSIONS)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import jwt
@@ -218,3 +219,18 @@ def test_a_second_service_principal_for_one_app_is_a_409(standin: Running) -> No
 def test_a_missing_application_is_graphs_404(standin: Running) -> None:
     answer = Admin(standin).call("GET", "/applications/33333333-3333-3333-3333-333333333333")
     assert (answer.status_code, answer.json()["error"]["code"]) == (404, "Request_ResourceNotFound")
+
+
+def test_the_tenant_clock_follows_a_faked_now(standin: Running) -> None:
+    """A program under libfaketime dates its secrets by its own "now": the tenant is
+    told the same time, so a secret that ends before it is expired (AADSTS7000222)."""
+    admin = Admin(standin)
+    app = admin.register()
+    secret = admin.add_password(app, endDateTime=end_in(30)).json()["secretText"]
+    ahead = (datetime.now(UTC) + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert standin.post("/_lab/clock", json={"now": ahead}).status_code == 204
+    try:
+        assert msal_token(standin, app["appId"], secret)["error_codes"] == [7000222]
+    finally:
+        standin.post("/_lab/clock", json={"now": None})
+    assert "access_token" in msal_token(standin, app["appId"], secret)

@@ -6,6 +6,7 @@ read with the permissions Graph's docs list."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -139,3 +140,12 @@ def test_without_the_read_permissions_policy_reads_are_graphs_403(admin: Admin) 
             "Authorization_RequestDenied",
         )
     assert admin.call("GET", f"/applications/{app['id']}").status_code == 200
+
+
+def test_the_lifetime_is_measured_from_the_tenants_clock(admin: Admin) -> None:
+    app = admin.register()
+    set_default(admin, restriction("passwordLifetime", state="enabled", maxLifetime="P60D"))
+    ahead = (datetime.now(UTC) + timedelta(days=200)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert admin.add_password(app, endDateTime=end_in(250)).status_code == 400
+    admin.running.post("/_lab/clock", json={"now": ahead})
+    assert admin.add_password(app, endDateTime=end_in(250)).status_code == 200
