@@ -3,12 +3,13 @@
 # No `from __future__ import annotations`: Pulumi's schema analyzer reads the
 # `args` and output annotations as live types (string annotations crash it).
 
+import os
 from typing import Any
 
 import pulumi
 import pulumi_azuread as azuread
 
-from . import adoption, clock, clouds, graph, rotation
+from . import adoption, clock, cloud_fetch, clouds, graph, rotation
 from .args import PomeriumIdentityProviderArgs
 from .proof_resource import CredentialProof
 from .kubernetes_secret import write_kubernetes_secrets
@@ -65,10 +66,12 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
         # Validate before anything is registered, this component included.
         try:
             settings = settings_from_args(args, stack=pulumi.get_stack())
-        except ConfigError as error:
+            cloud = _cloud_of_metadata_host()
+        except (ConfigError, clouds.CloudError) as error:
             raise pulumi.RunError(str(error)) from None
         super().__init__(TYPE_TOKEN, name, None, opts)
         self.settings = settings
+        self.cloud = cloud
         self.rotation = rotation.plan_rotation(
             clock.current().now(), settings.client_secret_rotation_days
         )
@@ -86,7 +89,7 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
         client_secret = self._prove(name, application, current, client_config.tenant_id)
         if settings.grant_admin_consent:
             self._grant_admin_consent(name, service_principal)
-        provider_url = client_config.tenant_id.apply(settings.provider_url)
+        provider_url = client_config.tenant_id.apply(self._provider_url)
         self._write_kubernetes_secrets(name, application.client_id, client_secret, provider_url)
 
         self.client_id = application.client_id
@@ -219,13 +222,17 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
         """Entra ID accepts the current client secret: its value, handed on only
         once the proof exists (proof_resource.py). In a real deploy the proof of a
         credential the Secret did not hold runs before the Secret is written."""
-        environment = self.settings.azure_environment
+        environment, cloud = self.settings.azure_environment, self.cloud
+        # A metadata host's cloud (custom, Azure Stack) replaces the named environment,
+        # as it does for the azuread provider.
         proof = CredentialProof(
             f"{name}-client-secret-proof",
-            authority=tenant_id.apply(lambda tenant: clouds.authority(environment, tenant)),
+            authority=tenant_id.apply(
+                cloud.authority if cloud else lambda tenant: clouds.authority(environment, tenant)
+            ),
             client_id=application.client_id,
             client_secret=current.value,
-            scope=clouds.graph_scope(environment),
+            scope=cloud.graph_scope if cloud else clouds.graph_scope(environment),
             key_id=current.key_id,
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -233,6 +240,20 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
         return pulumi.Output.secret(
             pulumi.Output.all(current.value, proof.id).apply(lambda values: values[0])
         )
+
+    def _provider_url(self, tenant_id: str) -> str:
+        """Pomerium's provider URL. In a cloud given by a metadata host: the issuer its
+        login endpoint's discovery document names for the tenant (never built from
+        the host: in China the issuer's host is not the login host)."""
+        settings, cloud = self.settings, self.cloud
+        if cloud is None:
+            return settings.provider_url(tenant_id)
+        try:
+            if not settings.multi_tenant:
+                cloud = cloud_fetch.tenant_cloud(cloud, tenant_id)
+            return clouds.provider_url_in(cloud, multi_tenant=settings.multi_tenant)
+        except clouds.CloudError as error:
+            raise pulumi.RunError(str(error)) from None
 
     def _grant_admin_consent(self, name: str, service_principal: azuread.ServicePrincipal) -> None:
         """Tenant-wide admin consent for the Graph permissions. A grant made in the
@@ -339,6 +360,13 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
             f"`az ad app credential list --id {existing.client_id}`.",
             resource=self,
         )
+
+
+def _cloud_of_metadata_host() -> clouds.Cloud | None:
+    """The cloud the azuread provider's metadataHost (or ARM_METADATA_HOSTNAME, its
+    fallback) describes; None without one (the named environment's tables apply)."""
+    host = clouds.metadata_host(pulumi.Config("azuread").get("metadataHost"), os.environ)
+    return cloud_fetch.cloud_at(host) if host else None
 
 
 def _existing_application(app: Any) -> adoption.ExistingApplication:

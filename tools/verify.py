@@ -37,13 +37,13 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, quote_plus, urlsplit
 
-from components import clock, clouds, rotation
+from components import clock, cloud_fetch, clouds, rotation
 from components.secret_data import (
     CLIENT_SECRET_KEYS,
     IDP_PROVIDER,
@@ -156,6 +156,19 @@ def graph_scope_for(provider_url: str, environment: str | None) -> str:
         if clouds.LOGIN_HOSTS[name] == host:
             return clouds.graph_scope(name)
     return clouds.graph_scope(clouds.DEFAULT_ENVIRONMENT)
+
+
+def cloud_graph_scope(provider_url: str, environment: Mapping[str, str]) -> str:
+    """Microsoft Graph's `.default` scope of the stack's cloud, resolved as the component
+    resolves it: from the metadata document when ARM_METADATA_HOSTNAME names a metadata
+    host (custom and Azure Stack clouds), else from the provider URL's host."""
+    host = clouds.metadata_host(None, environment)
+    if host is None:
+        return graph_scope_for(provider_url, environment.get("ARM_ENVIRONMENT"))
+    try:
+        return cloud_fetch.cloud_at(host).graph_scope
+    except clouds.CloudError as error:
+        raise VerifyError(str(error)) from None
 
 
 def secret_matches(
@@ -570,7 +583,8 @@ def parser() -> argparse.ArgumentParser:
         "--graph-scope",
         metavar="SCOPE",
         help="scope of the token request (default: Microsoft Graph's .default scope of the "
-        "provider URL's cloud; on login.microsoftonline.us the L4 scope unless "
+        "cloud the metadata document at ARM_METADATA_HOSTNAME describes, if set; else of the "
+        "provider URL's cloud, on login.microsoftonline.us the L4 scope unless "
         "ARM_ENVIRONMENT is usgovernmentl5 or dod)",
     )
     command.add_argument(
@@ -646,9 +660,7 @@ def token_checks(
     once per distinct credential, so once for a stack whose Secrets agree."""
     if token_endpoint is None:
         return [Check("token request", False, "not tried: no usable discovery document")]
-    scope = args.graph_scope or graph_scope_for(
-        outputs["provider_url"], os.environ.get("ARM_ENVIRONMENT")
-    )
+    scope = args.graph_scope or cloud_graph_scope(outputs["provider_url"], os.environ)
     found = credentials(outputs, readings)
     checks = []
     for client_id, client_secret, whose, clusters in found:
