@@ -396,7 +396,7 @@ def test_every_preview_and_deploy_runs_the_policy_pack() -> None:
 
 
 # The CLI whose engine rules the tests model (FACTS: the engine's rules are the CLI's).
-PULUMI_CLI_VERSION = "3.272.0"
+PULUMI_CLI_VERSION = "3.277.0"
 
 
 def test_every_pulumi_step_installs_the_pinned_cli() -> None:

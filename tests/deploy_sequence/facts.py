@@ -18,7 +18,7 @@ VERSIONS_READ = {
     "pulumi-azuread": "6.11.1",
     "pulumi-kubernetes": "4.34.2",
 }
-CLI_VERSION_READ = "3.272.0"
+CLI_VERSION_READ = "3.277.0"
 
 _GUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 

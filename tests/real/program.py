@@ -2,12 +2,12 @@
 
 The azuread provider cannot be built here (its upstream, terraform-provider-azuread, is not
 served by the Go module proxy: docs/verification.md), so the lab cannot run `__main__.py`
-whole. This program runs every part of it that the built programs can: the stack's settings
-read and checked by the same code, the credential proof (the real dynamic provider, against
-the Entra ID stand-in's token endpoint), and the Secret written by the component's own
-Kubernetes code (components/kubernetes_secret.py) through the real pulumi-resource-kubernetes
-into a real API server. The component has the same type token and name as the real one, so
-every URN is the one a real stack has.
+whole. This program runs every step of the component that the built programs can, with the
+component's own code: the stack's settings read and checked, the cloud resolved from the
+metadata host, the credential proof (the real dynamic provider, against the stand-in's token
+endpoint), Pomerium's provider URL (the tenant's issuer), and the Secret, written through the
+component's own Kubernetes provider by the real pulumi-resource-kubernetes into a real API
+server. Type token and names are the real component's, so every URN is a real stack's.
 
 What the azuread resources would hand on (the application's client id, the current client
 secret and its keyId) comes from the stack's `lab:` config: the tests make the application and
@@ -15,48 +15,34 @@ its passwords in the stand-in with Graph calls, as an administrator would.
 """
 
 import os
+from types import SimpleNamespace
 
 import pulumi
 
-from components.identity_provider import TYPE_TOKEN
-from components.kubernetes_secret import write_kubernetes_secrets
-from components.proof_resource import CredentialProof
+from components import identity_provider
+from components.identity_provider import TYPE_TOKEN, PomeriumIdentityProvider
 from components.settings import OPTIONS, PROJECT, args_from_config, settings_from_args
 
 
-class LabIdentityProvider(pulumi.ComponentResource):
-    def __init__(self, name: str) -> None:
+class LabIdentityProvider(PomeriumIdentityProvider):
+    def __init__(self, name: str) -> None:  # the component's steps, less the azuread ones
         config = pulumi.Config(PROJECT)
         raw = {o.key: v for o in OPTIONS if (v := config.get(o.key)) is not None}
         tenant_id = os.environ["ARM_TENANT_ID"]
-        args = args_from_config(raw, environment=None, tenant_id=tenant_id, stack=pulumi.get_stack())
-        settings = settings_from_args(args, stack=pulumi.get_stack())
-        super().__init__(TYPE_TOKEN, name, None, None)
+        stack = pulumi.get_stack()
+        args = args_from_config(raw, environment=None, tenant_id=tenant_id, stack=stack)
+        pulumi.ComponentResource.__init__(self, TYPE_TOKEN, name, None, None)
+        self.settings = settings_from_args(args, stack=stack)
+        self.cloud = identity_provider._cloud_of_metadata_host()
         lab = pulumi.Config("lab")
-        client_id = lab.require("clientId")
-        client_secret = lab.require_secret("clientSecret")
-        host = os.environ["ARM_METADATA_HOSTNAME"]
-        proof = CredentialProof(
-            f"{name}-client-secret-proof",
-            authority=f"https://{host}/{tenant_id}",
-            client_id=client_id,
-            client_secret=client_secret,
-            scope=f"https://{host}/.default",
-            key_id=lab.require("keyId"),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        proved = pulumi.Output.secret(
-            pulumi.Output.all(client_secret, proof.id).apply(lambda values: values[0])
-        )
-        provider_url = f"https://{host}/{tenant_id}/v2.0"
-        values = pulumi.Output.all(client_id, proved, provider_url).apply(tuple)
-        self.secrets = write_kubernetes_secrets(self, name, settings, values)  # type: ignore[arg-type]
+        application = SimpleNamespace(client_id=pulumi.Output.from_input(lab.require("clientId")))
+        current = SimpleNamespace(value=lab.require_secret("clientSecret"), key_id=lab.require("keyId"))
+        tenant = pulumi.Output.from_input(tenant_id)
+        client_secret = self._prove(name, application, current, tenant)  # type: ignore[arg-type]
+        provider_url = tenant.apply(self._provider_url)
+        self._write_kubernetes_secrets(name, application.client_id, client_secret, provider_url)
         self.register_outputs({})
 
 
 def main() -> None:
-    idp = LabIdentityProvider("pomerium")
-    pulumi.export("client_secret", pulumi.Config("lab").require_secret("clientSecret"))
-    pulumi.export("kubernetes_secrets", [s.metadata.apply(lambda m: f"{m.namespace}/{m.name}") for s in idp.secrets])
-
-
+    LabIdentityProvider("pomerium")

@@ -3,6 +3,7 @@
 `pulumi destroy` and `pulumi stack export`, with the program served by this process)."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import yaml
 from pulumi import automation as auto
 
-from . import program
+from . import program as lab_program
 from .conftest import ROOT
 
 PROJECT = "pomerium-azure-ad"
@@ -32,6 +33,7 @@ class LabStack:
     name: str = field(default_factory=lambda: f"lab{uuid.uuid4().hex[:8]}")
     config: dict[str, Any] = field(default_factory=dict)
     events: list[auto.EngineEvent] = field(default_factory=list)
+    program: Callable[[], None] = lab_program.main
 
     def write(self) -> None:
         (self.folder / f"Pulumi.{self.name}.yaml").write_text(
@@ -43,7 +45,7 @@ class LabStack:
         write_project(self.folder)
         workspace = auto.LocalWorkspaceOptions(work_dir=str(self.folder))
         return auto.create_or_select_stack(
-            stack_name=self.name, project_name=PROJECT, program=program.main, opts=workspace
+            stack_name=self.name, project_name=PROJECT, program=self.program, opts=workspace
         )
 
     def set_secret(self, key: str, value: str) -> None:

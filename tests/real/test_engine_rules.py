@@ -10,6 +10,7 @@ from pulumi import automation as auto
 
 from . import cluster
 from .fixtures import deployment
+from .stacks import LabStack
 
 SECRET_TYPE = "kubernetes:core/v1:Secret"
 
@@ -49,16 +50,33 @@ def test_providers_are_always_part_of_a_targeted_run(tmp_path: Path) -> None:
     assert cluster.secret_values(secret)["IDP_CLIENT_SECRET"] == d.password.secret_text  # type: ignore[arg-type]
 
 
+def _config_maps() -> None:
+    """A tiny program for the protect rule: two ConfigMaps through the kubeconfig's current
+    context, the first protected, the second depending on nothing."""
+    import pulumi
+    import pulumi_kubernetes as kubernetes
+
+    stack = pulumi.get_stack()
+    for name, protect in (("kept", True), ("other", False)):
+        kubernetes.core.v1.ConfigMap(
+            name,
+            metadata={"name": f"{stack}-{name}", "namespace": "pomerium"},
+            data={"rule": "protect"},
+            opts=pulumi.ResourceOptions(protect=protect),
+        )
+
+
 def test_a_protected_delete_does_not_stop_the_other_deletes(tmp_path: Path) -> None:
-    """`pulumi destroy --skip-preview` (what pulumi/actions runs) on a protected stack: the
-    protected Secret stays, and the engine still deletes what is not protected
-    (step_executor.go: a deleteProtectedError does not stop the other steps)."""
-    d = deployment(tmp_path, protect=True)
-    d.stack.up()
+    """`pulumi destroy --skip-preview` (what pulumi/actions runs): the protected resource stays,
+    and the engine still deletes the others (step_executor.go: it continues past a
+    deleteProtectedError; deployment_executor.go skips only the errored resource's
+    dependencies)."""
+    stack = LabStack(tmp_path, program=_config_maps)
+    stack.up()
     with pytest.raises(auto.CommandError) as failed:
-        d.stack.destroy()
+        stack.destroy()
     assert "protected" in str(failed.value)
-    left = {r["urn"].rsplit("::", 1)[1] for r in d.stack.export()["resources"]}
-    assert "pomerium-kubernetes-secret" in left
-    assert "pomerium-client-secret-proof" not in left
-    assert cluster.read_secret("blue", d.secret_name) is not None
+    left = {r["urn"].rsplit("::", 1)[1] for r in stack.export()["resources"]}
+    assert "kept" in left and "other" not in left
+    names = {m.metadata.name for m in cluster.core("blue").list_namespaced_config_map("pomerium").items}
+    assert f"{stack.name}-kept" in names and f"{stack.name}-other" not in names

@@ -3,7 +3,6 @@ failed proof, a destroy. The real CLI runs the engine; the real pulumi-resource-
 writes to a real API server; the proof asks the stand-in's token endpoint."""
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -64,29 +63,6 @@ def test_a_rotation_updates_the_secret_in_place_through_two_full_cycles(tmp_path
         assert cluster.secret_values(secret)["IDP_CLIENT_SECRET"] == new.secret_text
         # Only now, with the Secret moved, the old password goes.
         d.app.remove_password(old)
-
-
-def test_a_kubeconfig_at_another_path_deploys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A CI runner's kubeconfig, then a laptop's: the same cluster at another path."""
-    runner = tmp_path / "runner" / "kubeconfig"
-    laptop = tmp_path / "laptop" / "kubeconfig"
-    for path in (runner, laptop):
-        path.parent.mkdir()
-    shutil.copyfile(os.environ["KUBECONFIG"], runner)
-    folder = tmp_path / "project"
-    folder.mkdir()
-    monkeypatch.setenv("KUBECONFIG", str(runner))
-    d = deployment(folder)
-    d.stack.up()
-    shutil.move(runner, laptop)
-    monkeypatch.setenv("KUBECONFIG", str(laptop))
-    d.use(d.app.add_password())
-    d.stack.up()
-    secret = cluster.read_secret(BLUE, d.secret_name)
-    assert secret is not None
-    assert cluster.secret_values(secret)["IDP_CLIENT_SECRET"] == d.password.secret_text
-    d.stack.stack().refresh()
-    d.stack.destroy()
 
 
 def test_a_refused_proof_fails_the_deploy_and_the_secret_keeps_its_credential(tmp_path: Path) -> None:
