@@ -9,7 +9,7 @@ import pulumi
 import pulumi_azuread as azuread
 import pulumi_kubernetes as kubernetes
 
-from . import adoption, clock, clouds, graph, rotation
+from . import adoption, app_management_policy_check, clock, clouds, graph, rotation
 from .args import PomeriumIdentityProviderArgs
 from .proof_resource import CredentialProof
 from .secret_data import (
@@ -77,6 +77,7 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
             settings = settings_from_args(args, stack=pulumi.get_stack())
         except ConfigError as error:
             raise pulumi.RunError(str(error)) from None
+        app_management_policy_check.check(settings)
         super().__init__(TYPE_TOKEN, name, None, opts)
         self.settings = settings
         self.rotation = rotation.plan_rotation(

@@ -122,6 +122,8 @@ def _plan_lines(plan: StackPlan) -> list[str]:
     lines = _application_lines(plan.application)
     lines += _service_principal_lines(plan.service_principal)
     lines += _credential_lines(plan)
+    if plan.app_management_policy:
+        lines.append(f"  App management policy: {plan.app_management_policy}")
     for secret in plan.kubernetes_secrets or [plan.kubernetes_secret]:
         lines += _secret_lines(secret)
     lines += [f"  program warning: {warning}" for warning in plan.warnings]
