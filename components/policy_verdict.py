@@ -61,7 +61,11 @@ class Reading:
 
     @property
     def policy(self) -> Policy | None:
-        return self.assigned or self.tenant_default
+        """The policy that applies: the assigned one, else the default, unless a failed read
+        leaves open whether another applies."""
+        if self.assigned is not None:
+            return self.assigned
+        return None if self.unread else self.tenant_default
 
 
 def parse_application(document: Any) -> ExistingApplication:
@@ -190,7 +194,7 @@ def _blocked(
 
 def _days(span: timedelta) -> str:
     days, rest = divmod(span, timedelta(days=1))
-    return f"{days} days" + (f" {rest}" if rest else "")
+    return f"{days} day{'' if days == 1 else 's'}" + (f" {rest}" if rest else "")
 
 
 def _ways_out(reading: Reading, display_name: str, lives: int, now: datetime) -> tuple[str, ...]:
