@@ -33,6 +33,7 @@ _NEVER = datetime.max.replace(tzinfo=UTC)
 class ExistingSecret:
     display_name: str
     end: datetime
+    start: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def parse_application(document: Any) -> ExistingApplication:
         ExistingSecret(
             display_name=str(entry.get("displayName") or ""),
             end=parse_datetime(entry.get("endDateTime"), "endDateTime") or _NEVER,
+            start=parse_datetime(entry.get("startDateTime"), "startDateTime"),
         )
         for entry in document.get("passwordCredentials") or []
         if isinstance(entry, Mapping)
