@@ -78,5 +78,6 @@ def keeping_current_secrets(secrets: Sequence[tuple[str, datetime]] | None, now:
     )
     return (
         f"keep the application's current client secrets until their end dates: {listed}. "
-        "Sign-in keeps working until the last of them ends; deploy again once exempted"
+        "Pomerium signs in with the one in its Secret (client_secret_expires_at) until that "
+        "one ends; deploy again once exempted"
     )
