@@ -8,7 +8,7 @@ import pytest
 
 from components import policy_credentials
 from components.policy_reader import Graph, PolicyRequest, cloud_endpoints, read_policies
-from tests.policy_graph_standin import Answer, GraphTable
+from tests.policy_graph_standin import Answer, GraphTable, serve_over_http
 from tests.test_app_management_policy import PER_APP_POLICY, block, tenant_default
 
 APP_ID = "11111111-2222-3333-4444-555555555555"
@@ -161,3 +161,49 @@ def test_an_oidc_token_given_or_in_a_file(no_arm_variables: None, tmp_path: Any)
     assert policy_credentials.oidc_assertion({"oidcTokenFilePath": str(path)})() == "jwt-2"
     with pytest.raises(RuntimeError, match="no OIDC token"):
         policy_credentials.oidc_assertion({})()
+
+
+# Graph's error body for a missing permission (Microsoft Graph error responses docs).
+DENIED = {
+    "error": {
+        "code": "Authorization_RequestDenied",
+        "message": "Insufficient privileges to complete the operation.",
+    }
+}
+
+
+def test_the_real_reader_over_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    from components import policy_reader
+
+    tokens: list[tuple[str, str]] = []
+
+    def token(provider: Any, login_host: str, graph_url: str) -> str:
+        tokens.append((login_host, graph_url))
+        return "token-for-graph"
+
+    monkeypatch.setattr(policy_credentials, "graph_token", token)
+    table = GraphTable(
+        {DEFAULT_PATH: Answer(403, DENIED), "/applications": Answer(200, {"value": []})}
+    )
+    with serve_over_http(table) as base:
+        request = PolicyRequest(
+            environment="usgovernment", display_name="Pomerium (dev)", graph_url=base
+        )
+        reading = policy_reader.read_from_graph(request)
+    assert reading.unread == (
+        "403 from GET /v1.0/policies/defaultAppManagementPolicy (needs Policy.Read.All)",
+    )
+    # The cloud's sign-in host; the Graph it was pointed at.
+    assert tokens == [("login.microsoftonline.us", base)]
+    assert table.headers[0]["Authorization"] == "Bearer token-for-graph"
+
+
+def test_no_credential_is_a_reading_that_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    from components import policy_reader
+
+    def no_token(*_args: Any) -> str:
+        raise RuntimeError("secret-looking detail that must not be shown")
+
+    monkeypatch.setattr(policy_credentials, "graph_token", no_token)
+    reading = policy_reader.read_from_graph(PolicyRequest(environment="global", display_name="x"))
+    assert reading.unread == ("no Microsoft Graph token (RuntimeError)",)
