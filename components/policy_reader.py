@@ -108,9 +108,10 @@ def read_from_graph(request: PolicyRequest) -> Reading:
         try:
             return read_policies(Graph(base, token, session), request)
         except PolicyError as error:
-            return Reading(
-                unread=(f"the policy Graph returned is unreadable: {error}",), graph_url=base
-            )
+            unread = f"the policy Graph returned is unreadable: {error}"
+        except Exception as error:  # a warning, never a traceback in the deploy
+            unread = f"reading the policy failed ({type(error).__name__})"
+    return Reading(unread=(unread,), graph_url=base)
 
 
 def read_policies(graph: Graph, request: PolicyRequest) -> Reading:
