@@ -7,7 +7,7 @@ secrets live up to 3 x 30 - 7 = 83 days; a 60-day cap fits N = 22 (59 days), not
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pulumi
@@ -60,13 +60,21 @@ def test_a_60_day_cap_stops_a_30_day_rotation_naming_22(now: datetime) -> None:
     assert record == []
 
 
-def test_22_days_then_deploys(now: datetime) -> None:
+@pytest.mark.parametrize("later_days", [0, 22, 44])
+def test_22_days_then_deploys_and_rotates(now: datetime, later_days: int) -> None:
+    at = now + timedelta(days=later_days)
     run = run_fixture(
-        "dev", now=now, overrides={ROTATION: 22}, reader=reader_of(tenant_default(lifetime("P60D")))
+        "dev", now=at, overrides={ROTATION: 22}, reader=reader_of(tenant_default(lifetime("P60D")))
     )
-    assert len(run.of_type(":ApplicationPassword")) == 2
     assert run.warnings == []
     assert any("59 days" in line and "1 day to spare" in line for line in run.logs)
+    passwords = run.of_type(":ApplicationPassword")
+    assert len(passwords) == 2
+    for password in passwords:
+        # "pomerium <period start> (a)": each ends 59 days after its period starts, within 60.
+        start = datetime.strptime(password.inputs["displayName"].split()[1], "%Y-%m-%d")
+        end = datetime.strptime(password.inputs["endDate"], "%Y-%m-%dT%H:%M:%SZ")
+        assert end - start == timedelta(days=59)
 
 
 def test_no_read_permission_warns_and_deploys(now: datetime) -> None:
