@@ -37,7 +37,12 @@ def exemption_body(display_name: str, lifetime_days: int) -> dict[str, object]:
 
 
 def exemption(
-    graph_url: str, application_object_id: str | None, display_name: str, lifetime_days: int
+    graph_url: str,
+    application_object_id: str | None,
+    display_name: str,
+    lifetime_days: int,
+    *,
+    new: bool = False,
 ) -> str:
     """How an administrator makes and assigns the exemption, with `az rest`."""
     base = f"{graph_url.rstrip('/')}/v1.0"
@@ -54,7 +59,7 @@ def exemption(
         f"      az rest --method POST --url '{base}/applications/{target}/appManagementPolicies/$ref' "
         f"--body '{assign}'"
     )
-    if application_object_id is None:
+    if new:
         text += (
             "\n    the application does not exist yet: an administrator registers it, assigns the "
             "policy, and this stack adopts it (adoptApplicationObjectId, docs/adoption.md)"

@@ -132,6 +132,7 @@ def read_policies(graph: Graph, request: PolicyRequest) -> Reading:
         tenant_default=parse_policy(default) if default is not None else None,
         assigned=assigned,
         application=application,
+        new_application=application is None and not unread,
         unread=tuple(unread),
         graph_url=graph.base_url,
     )

@@ -54,6 +54,8 @@ class Reading:
     assigned: Policy | None = None
     """The per-app policy assigned to the application; it replaces the default."""
     application: ExistingApplication | None = None
+    new_application: bool = False
+    """Graph has no application of this name: the deploy would create it."""
     unread: tuple[str, ...] = ()
     """One line per read that failed: what, and the permission that would allow it."""
     offline: str = ""
@@ -201,11 +203,14 @@ def _days(span: timedelta) -> str:
 
 def _ways_out(reading: Reading, display_name: str, lives: int, now: datetime) -> tuple[str, ...]:
     app = reading.application
-    return (
-        policy_commands.exemption(
-            reading.graph_url, app.object_id if app else None, display_name, lives
-        ),
-        policy_commands.keeping_current_secrets(
-            [(s.display_name, s.end) for s in app.secrets] if app else None, now
-        ),
+    exemption = policy_commands.exemption(
+        reading.graph_url,
+        app.object_id if app else None,
+        display_name,
+        lives,
+        new=reading.new_application,
     )
+    if reading.new_application:
+        return (exemption, "the application does not exist yet: it has no client secret to keep")
+    secrets = [(s.display_name, s.end) for s in app.secrets] if app else None
+    return (exemption, policy_commands.keeping_current_secrets(secrets, now))

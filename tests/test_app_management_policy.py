@@ -298,3 +298,15 @@ def test_an_application_as_graph_returns_it() -> None:
 def test_an_unreadable_policy_is_one_clear_error(document: Any) -> None:
     with pytest.raises(PolicyError):
         parse_policy(document)
+
+
+def test_a_new_application_has_nothing_to_keep_and_must_be_made_first() -> None:
+    blocking = parse_policy(tenant_default(block()))
+    commands, keeping = verdict_for(Reading(tenant_default=blocking, new_application=True)).ways_out
+    assert "applications/<application object id>/appManagementPolicies/$ref" in commands
+    assert "the application does not exist yet: an administrator registers it" in commands
+    assert keeping == "the application does not exist yet: it has no client secret to keep"
+    # A policy given as a file says nothing of the application: neither is claimed.
+    commands, keeping = verdict_for(Reading(tenant_default=blocking)).ways_out
+    assert "does not exist yet" not in commands + keeping
+    assert "az ad app credential list --id <client id>" in keeping

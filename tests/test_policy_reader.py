@@ -53,6 +53,7 @@ def test_a_new_application_meets_the_tenant_default() -> None:
     )
     reading = read(table)
     assert reading.application is None
+    assert reading.new_application
     assert reading.unread == ()
     assert reading.policy is not None and reading.policy.tenant_default
     # The application was looked up by its display name, as Graph's $filter writes it.
