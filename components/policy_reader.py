@@ -50,8 +50,9 @@ class PolicyRequest:
     display_name: str
     application_object_id: str = ""
     """The adopted application's object id; otherwise it is looked up by display name."""
-    provider: Mapping[str, str] = field(default_factory=dict)
-    """The azuread provider's settings (`azuread:*` config keys, without the namespace)."""
+    provider: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """The azuread provider's settings (`azuread:*` config keys, without the namespace); may
+    hold a client secret, so never shown."""
     graph_url: str = ""
     """Microsoft Graph's base URL; empty: the cloud's (cloud_endpoints)."""
     login_host: str = ""

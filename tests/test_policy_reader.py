@@ -208,3 +208,10 @@ def test_no_credential_is_a_reading_that_says_so(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(policy_credentials, "graph_token", no_token)
     reading = policy_reader.read_from_graph(PolicyRequest(environment="global", display_name="x"))
     assert reading.unread == ("no Microsoft Graph token (RuntimeError)",)
+
+
+def test_a_request_never_shows_the_client_secret() -> None:
+    request = PolicyRequest(
+        environment="global", display_name="x", provider={"clientSecret": "s3cr3t-value"}
+    )
+    assert "s3cr3t-value" not in repr(request)
