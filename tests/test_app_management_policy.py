@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from components.app_management_policy import PolicyError, parse_duration, parse_policy
 from components.policy_verdict import (
@@ -310,3 +312,13 @@ def test_a_new_application_has_nothing_to_keep_and_must_be_made_first() -> None:
     commands, keeping = verdict_for(Reading(tenant_default=blocking)).ways_out
     assert "does not exist yet" not in commands + keeping
     assert "az ad app credential list --id <client id>" in keeping
+
+
+@given(cap_days=st.integers(min_value=35, max_value=400), hours=st.integers(0, 23))
+def test_the_largest_rotation_fits_and_the_next_does_not(cap_days: int, hours: int) -> None:
+    # The README's rule: a secret lives at most 3N - 7 days, N from 14 to 124.
+    cap = timedelta(days=cap_days, hours=hours)
+    largest = largest_fitting_rotation_days(cap)
+    assert largest is not None
+    assert timedelta(days=3 * largest - 7) <= cap
+    assert largest == 124 or timedelta(days=3 * (largest + 1) - 7) > cap
