@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_azuread as azuread
 
-from . import adoption, clock, cloud_fetch, clouds, graph, rotation
+from . import adoption, app_management_policy_check, clock, cloud_fetch, clouds, graph, rotation
 from .args import PomeriumIdentityProviderArgs
 from .proof_resource import CredentialProof
 from .kubernetes_secret import write_kubernetes_secrets
@@ -69,6 +69,7 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
             cloud = _cloud_of_metadata_host()
         except (ConfigError, clouds.CloudError) as error:
             raise pulumi.RunError(str(error)) from None
+        app_management_policy_check.check(settings, cloud)
         super().__init__(TYPE_TOKEN, name, None, opts)
         self.settings = settings
         self.cloud = cloud

@@ -25,11 +25,14 @@ SOURCES = [
 # The pure core: plain functions and data, no Pulumi import.
 PURE = [
     "adoption",
+    "app_management_policy",
     "args",
     "checks",
     "clock",
     "clouds",
     "graph",
+    "policy_commands",
+    "policy_verdict",
     "proof",
     "rotation",
     "secret_data",

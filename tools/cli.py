@@ -47,6 +47,33 @@ def _namespaced_name(text: str) -> str:
     return text
 
 
+def _what_to_plan_against(plan: argparse.ArgumentParser) -> None:
+    """The inputs a deploy would take from elsewhere: the time, the policy pack's
+    settings, the tenant's app management policy."""
+    plan.add_argument(
+        "--at",
+        type=_moment,
+        metavar="DATE",
+        help="plan as if deploying at DATE (ISO 8601, UTC unless given), e.g. to see "
+        "rotation; affects this command only, never a deploy",
+    )
+    plan.add_argument(
+        "--policy-pack-config",
+        type=Path,
+        metavar="FILE",
+        help="the policy pack's settings, the JSON file the pipeline passes to "
+        "`pulumi preview --policy-pack-config` (default: the pack's defaults)",
+    )
+    plan.add_argument(
+        "--app-management-policy",
+        type=Path,
+        metavar="FILE",
+        help="plan against this tenant's app management policy: the JSON Graph returns for "
+        "GET /policies/defaultAppManagementPolicy or for a per-app policy (a deploy reads it "
+        "from the tenant)",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     from .offline import PROJECT_DIR
     from .plan.manifests import DEFAULT_BOOTSTRAP_SECRET
@@ -89,20 +116,7 @@ def parser() -> argparse.ArgumentParser:
         help="Pomerium's bootstrap Secret, for the Pomerium resource's spec.secrets "
         f"(default: {DEFAULT_BOOTSTRAP_SECRET})",
     )
-    plan.add_argument(
-        "--at",
-        type=_moment,
-        metavar="DATE",
-        help="plan as if deploying at DATE (ISO 8601, UTC unless given), e.g. to see "
-        "rotation; affects this command only, never a deploy",
-    )
-    plan.add_argument(
-        "--policy-pack-config",
-        type=Path,
-        metavar="FILE",
-        help="the policy pack's settings, the JSON file the pipeline passes to "
-        "`pulumi preview --policy-pack-config` (default: the pack's defaults)",
-    )
+    _what_to_plan_against(plan)
     plan.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help=argparse.SUPPRESS)
     return root
 
@@ -133,6 +147,19 @@ def _pack_config(args: argparse.Namespace) -> dict[str, Any]:
         return policies.read_pack_config(args.policy_pack_config)
     except policies.PackConfigError as error:
         raise UsageError(f"--policy-pack-config {error}") from None
+
+
+def _policy_reader(args: argparse.Namespace) -> Any:
+    """--app-management-policy FILE: a reader that answers the file's policy."""
+    from components import policy_reader
+
+    if args.app_management_policy is None:
+        return None
+    try:
+        reading = policy_reader.reading_from_file(args.app_management_policy)
+    except (OSError, ValueError) as error:
+        raise UsageError(f"--app-management-policy {args.app_management_policy}: {error}") from None
+    return policy_reader.fixed_reader(reading)
 
 
 def _write_files(args: argparse.Namespace, results: list[StackResult]) -> dict[str, list[str]]:
@@ -184,13 +211,14 @@ def run_plan(args: argparse.Namespace) -> int:
 
     try:
         stacks, pack_config = _stacks(args), _pack_config(args)
+        reader = _policy_reader(args)
     except UsageError as error:
         print(f"{PROJECT} plan: {error}", file=sys.stderr)
         return 2
     # The real clock unless --at: the override lives only in this process.
     now = args.at or clock.current().now()
     results = runner.plan_stacks(
-        stacks, now=now, project_dir=args.project_dir, pack_config=pack_config
+        stacks, now=now, project_dir=args.project_dir, pack_config=pack_config, reader=reader
     )
     files = _write_files(args, results) if args.out else {}
     output = _json(now, results, files) if args.json else text.render(results, files=files)

@@ -28,7 +28,7 @@ from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.sync_await import _sync_await
 
-from components import clock
+from components import clock, policy_reader
 from components.rotation import format_graph_date
 from components.settings import PROJECT
 
@@ -44,6 +44,13 @@ _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 def placeholder_id(*parts: str) -> str:
     """A stable GUID standing in for an id the cloud would assign."""
     return str(uuid.uuid5(PLACEHOLDER_NAMESPACE, "/".join(parts)))
+
+
+# The offline plan reads no tenant: the app management policy check is a deploy's.
+OFFLINE_POLICY = policy_reader.offline_reader(
+    "checked at deploy time, against the tenant's policy (the offline plan reads none; "
+    "`plan --app-management-policy FILE` plans against one)"
+)
 
 
 # --- the stack's config, as the CLI hands it to the program -------------------
@@ -352,11 +359,13 @@ def run(
     secret_keys: list[str] | None = None,
     sleep: Callable[[float], Awaitable[None]] | None = None,
     record: list[Registration] | None = None,
+    reader: policy_reader.PolicyReader | None = None,
 ) -> ProgramRun:
     """Run `func` (a Pulumi program) once under the mock engine, at `now`.
 
     `sleep` replaces the clock's waits (default: return at once); registrations
-    are also appended to `record`, which keeps them when the program fails."""
+    are also appended to `record`, which keeps them when the program fails;
+    `reader` answers for the tenant's app management policy (default: none read)."""
     cloud = cloud or PlaceholderCloud()
     handler = _ListHandler()
     logger = logging.getLogger(f"pomerium-azure-ad.offline.{stack}")
@@ -377,7 +386,7 @@ def run(
     stopped = clock.fixed_clock(now)
     if sleep is not None:
         stopped = clock.Clock(now=stopped.now, sleep=sleep)
-    with clock.use_clock(stopped):
+    with clock.use_clock(stopped), policy_reader.use_reader(reader or OFFLINE_POLICY):
         _sync_await(run_pulumi_func(func))
         root = pulumi_settings.get_root_resource()
         raw_outputs: dict[str, Any] = dict(getattr(root, "outputs", {}))
@@ -404,6 +413,7 @@ def run_program(
     sleep: Callable[[float], Awaitable[None]] | None = None,
     record: list[Registration] | None = None,
     read_stack_file: bool = True,
+    reader: policy_reader.PolicyReader | None = None,
 ) -> ProgramRun:
     """Run the project's `__main__.py` for a stack file, as `pulumi up` would."""
     config = stack_config(stack, project_dir, overrides=overrides, read_stack_file=read_stack_file)
@@ -421,6 +431,7 @@ def run_program(
             preview=preview,
             sleep=sleep,
             record=record,
+            reader=reader,
         )
 
 

@@ -52,7 +52,24 @@ ADOPTION = Need(
     ("Cloud Application Administrator", "Application Administrator"),
 )
 
-ALL_NEEDS = (APPLICATION, APPLICATION_NOT_OWNED, ADMIN_CONSENT, GROUP_ASSIGNMENTS, ADOPTION)
+# Optional: without it a deploy warns and goes on unchecked (components/policy_reader.py
+# names, per read, the permissions Graph's docs list).
+APP_MANAGEMENT_POLICY = Need(
+    "optional: read the tenant's app management policy, checked before each deploy (without it: a warning, no check)",
+    ("Policy.Read.All", "Application.Read.All"),
+    ("Global Reader", "Application Administrator"),
+)
+
+ALL_NEEDS = (
+    APPLICATION,
+    APPLICATION_NOT_OWNED,
+    ADMIN_CONSENT,
+    GROUP_ASSIGNMENTS,
+    ADOPTION,
+    APP_MANAGEMENT_POLICY,
+)
+# Asked for by no setting: listed by the plan as optional.
+OPTIONAL_NEEDS = (APP_MANAGEMENT_POLICY,)
 
 
 def deployer_needs(settings: Settings) -> list[Need]:

@@ -17,7 +17,9 @@ each:
 3. the discovery document's `token_endpoint` issues a client-credentials token for Microsoft
    Graph's `.default` scope to the Secrets' client id and client secret (once for the
    stack: its clusters share the credential; once more for each Secret holding another);
-4. the client secret ends at least --min-days days from now.
+4. the client secret ends at least --min-days days from now;
+5. the tenant's app management policy for the application, and whether the Secret's client
+   secret conforms (a FAIL: the next rotation would be refused; skipped when it cannot be read).
 
 --cluster NAME checks only that cluster's Secret. Exit status 0 when all hold, 1 when any fails
 or cannot be checked (no `pulumi` CLI, a failing `pulumi stack output`, a missing Secret, an
@@ -379,6 +381,18 @@ def expiry(outputs: dict[str, Any], now: datetime, min_days: int) -> Check:
     )
 
 
+def app_management_policy(outputs: dict[str, Any], now: datetime) -> Check:
+    """Check 5: the tenant's policy for the application, and the Secret's credential under it."""
+    from . import verify_policy
+
+    environment = os.environ.get("ARM_ENVIRONMENT") or clouds.DEFAULT_ENVIRONMENT
+    scope = graph_scope_for(outputs["provider_url"], os.environ.get("ARM_ENVIRONMENT"))
+    ok, detail = verify_policy.policy_check(
+        outputs, now, environment, scope.removesuffix("/.default")
+    )
+    return Check(verify_policy.NAME, ok, detail)
+
+
 # --- reading the stack and the Secret -------------------------------------------------
 
 
@@ -722,6 +736,9 @@ def run(
     ending = expiry(outputs, now, args.min_days)
     say(ending.line())
     checks.append(ending)
+    policy = app_management_policy(outputs, now)
+    say(policy.line())
+    checks.append(policy)
     failed = [c.name for c in checks if c.ok is False]
     say(f"NOT verified: {', '.join(failed)}" if failed else "verified: all checks hold")
     return not failed

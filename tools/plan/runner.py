@@ -15,6 +15,7 @@ from typing import Any
 
 import pulumi
 
+from components import policy_reader
 from components.settings import (
     ENVIRONMENT_KEY,
     OPTIONS,
@@ -165,6 +166,7 @@ def plan_stack(
     overrides: dict[str, Any] | None = None,
     client_secret: str | None = None,
     pack_config: dict[str, Any] | None = None,
+    reader: policy_reader.PolicyReader | None = None,
 ) -> StackResult:
     """Plan one stack. Errors are those a deploy would stop at: the CLI's checks of
     the stack file against Pulumi.yaml, the program's own, then the policy pack's."""
@@ -175,7 +177,9 @@ def plan_stack(
         cloud = offline.PlaceholderCloud(
             tenant_id=tenant, client_secret=client_secret or offline.PLACEHOLDER_CLIENT_SECRET
         )
-        run = _run(result, cloud, now=now, project_dir=project_dir, overrides=overrides)
+        run = _run(
+            result, cloud, now=now, project_dir=project_dir, overrides=overrides, reader=reader
+        )
     except _Stop:
         return result
     verdict = policies.judge(run, now=now, stack_config=config, pack_config=pack_config or {})

@@ -13,6 +13,7 @@ from typing import Any
 
 from components import rotation
 from components.graph import DELEGATED_PERMISSION_TYPE, DELEGATED_SCOPE_IDS, GRAPH_APP_ID
+from components.policy_verdict import LOG_PREFIX as POLICY_PREFIX
 from components.secret_data import CLIENT_SECRET_KEYS, PATCH_FORCE_ANNOTATION, SECRET_KEYS
 
 from ..offline import ProgramRun, Registration
@@ -112,6 +113,8 @@ class StackPlan:
     """Token -> what it stands for."""
     deploy_identity: list[dict[str, Any]] = field(default_factory=list)
     """What the deploying identity needs for these settings (permissions.py)."""
+    app_management_policy: str = ""
+    """The program's line about the tenant's app management policy (checked at deploy)."""
 
 
 def iso(moment: datetime) -> str:
@@ -253,4 +256,12 @@ def summarize(run: ProgramRun, *, now: datetime, rotation_days: int) -> StackPla
             for name, output in run.outputs.items()
         },
         warnings=list(run.warnings),
+        app_management_policy=next(
+            (
+                line.removeprefix(POLICY_PREFIX)
+                for line in run.logs
+                if line.startswith(POLICY_PREFIX)
+            ),
+            "",
+        ),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import asdict
 from typing import Any
 
 from .runner import StackResult
@@ -109,8 +110,10 @@ def _secret_lines(secret: Any) -> list[str]:
 
 
 def _deploy_identity_lines(plan: StackPlan) -> list[str]:
+    from ..permissions import OPTIONAL_NEEDS
+
     lines = ["  Deploy identity needs"]
-    for need in plan.deploy_identity:
+    for need in [*plan.deploy_identity, *(asdict(n) for n in OPTIONAL_NEEDS)]:
         lines.append(
             f"    {need['what']}: Graph {_join(need['graph_permissions'])} (workload identity), "
             f"or the role {' or '.join(need['directory_roles'])} (person)"
@@ -122,6 +125,8 @@ def _plan_lines(plan: StackPlan) -> list[str]:
     lines = _application_lines(plan.application)
     lines += _service_principal_lines(plan.service_principal)
     lines += _credential_lines(plan)
+    if plan.app_management_policy:
+        lines.append(f"  App management policy: {plan.app_management_policy}")
     for secret in plan.kubernetes_secrets or [plan.kubernetes_secret]:
         lines += _secret_lines(secret)
     lines += [f"  program warning: {warning}" for warning in plan.warnings]
