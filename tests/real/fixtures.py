@@ -27,13 +27,15 @@ class Deployment:
 
 
 def deployment(folder: Path, **settings: object) -> Deployment:
-    app = entra.register_application(f"pomerium-lab-{uuid.uuid4().hex[:6]}")
+    display_name = f"pomerium-lab-{uuid.uuid4().hex[:6]}"
+    app = entra.register_application(display_name)
     password = app.add_password()
     secret_name = f"pomerium-idp-{uuid.uuid4().hex[:6]}"
     stack = LabStack(folder)
     stack.config = {
         f"{NS}:authenticateServiceUrl": "https://authenticate.lab.example.com",
         f"{NS}:kubernetesSecretName": secret_name,
+        f"{NS}:displayName": display_name,
         "lab:clientId": app.client_id,
         **{f"{NS}:{key}": value for key, value in settings.items()},
     }

@@ -4,14 +4,15 @@ The azuread provider cannot be built here (its upstream, terraform-provider-azur
 served by the Go module proxy: docs/verification.md), so the lab cannot run `__main__.py`
 whole. This program runs every step of the component that the built programs can, with the
 component's own code: the stack's settings read and checked, the cloud resolved from the
-metadata host, the credential proof (the real dynamic provider, against the stand-in's token
+metadata host, the tenant's app management policy read from Graph, the credential proof (the real dynamic provider, against the stand-in's token
 endpoint), Pomerium's provider URL (the tenant's issuer), and the Secret, written through the
 component's own Kubernetes provider by the real pulumi-resource-kubernetes into a real API
 server. Type token and names are the real component's, so every URN is a real stack's.
 
 What the azuread resources would hand on (the application's client id, the current client
 secret and its keyId) comes from the stack's `lab:` config: the tests make the application and
-its passwords in the stand-in with Graph calls, as an administrator would.
+its passwords in the stand-in with Graph calls, as an administrator would, with the stack's
+`displayName`, so that the tenant's app management policy check finds it.
 """
 
 import os
@@ -19,7 +20,7 @@ from types import SimpleNamespace
 
 import pulumi
 
-from components import identity_provider
+from components import app_management_policy_check, identity_provider
 from components.identity_provider import TYPE_TOKEN, PomeriumIdentityProvider
 from components.settings import OPTIONS, PROJECT, args_from_config, settings_from_args
 
@@ -31,9 +32,11 @@ class LabIdentityProvider(PomeriumIdentityProvider):
         tenant_id = os.environ["ARM_TENANT_ID"]
         stack = pulumi.get_stack()
         args = args_from_config(raw, environment=None, tenant_id=tenant_id, stack=stack)
+        settings = settings_from_args(args, stack=stack)
+        cloud = identity_provider._cloud_of_metadata_host()
+        app_management_policy_check.check(settings, cloud)
         pulumi.ComponentResource.__init__(self, TYPE_TOKEN, name, None, None)
-        self.settings = settings_from_args(args, stack=stack)
-        self.cloud = identity_provider._cloud_of_metadata_host()
+        self.settings, self.cloud = settings, cloud
         lab = pulumi.Config("lab")
         application = SimpleNamespace(client_id=pulumi.Output.from_input(lab.require("clientId")))
         current = SimpleNamespace(value=lab.require_secret("clientSecret"), key_id=lab.require("keyId"))
