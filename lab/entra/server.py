@@ -17,10 +17,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from . import answers, directory, knobs, login, policy_routes
+from . import access, answers, directory, knobs, login, policy_routes
 from .routing import Lab, Request, Route, find, unknown_call
 
-ROUTES: list[Route] = [*login.ROUTES, *directory.ROUTES, *policy_routes.ROUTES, *knobs.ROUTES]
+ROUTES: list[Route] = [
+    *login.ROUTES,
+    *directory.ROUTES,
+    *access.ROUTES,
+    *policy_routes.ROUTES,
+    *knobs.ROUTES,
+]
 SECRET_KEYS = ("client_secret", "secretText")
 log = logging.getLogger("lab.entra")
 

@@ -155,10 +155,10 @@ def test_state_and_ca_survive_a_restart(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_an_unknown_call_fails_loudly(standin: Running) -> None:
-    answer = standin.post("/v1.0/groups", json={})
+    answer = standin.post("/v1.0/users", json={})
     assert answer.status_code == 501
-    assert "POST /v1.0/groups" in answer.json()["error"]["message"]
-    assert "UNKNOWN CALL POST /v1.0/groups" in (standin.state_dir / "server.log").read_text()
+    assert "POST /v1.0/users" in answer.json()["error"]["message"]
+    assert "UNKNOWN CALL POST /v1.0/users" in (standin.state_dir / "server.log").read_text()
 
 
 def test_requests_are_logged_with_secrets_as_digests(standin: Running) -> None:
