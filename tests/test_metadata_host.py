@@ -173,3 +173,15 @@ def test_an_unreachable_metadata_host_stops_before_anything_is_registered(
         "cannot reach https://nowhere.example/metadata/endpoints?api-version=2022-09-01"
     )
     assert [r for r in record if r.type.startswith("azuread:")] == []
+
+
+def test_multi_tenant_in_a_metadata_hosts_other_cloud_is_refused(
+    fetched: list[str], now: datetime
+) -> None:
+    overrides = {
+        "azuread:metadataHost": CHINA_HOST,
+        "pomerium-azure-ad:signInAudience": "AzureADMultipleOrgs",
+    }
+    with pytest.raises(pulumi.RunError) as caught:
+        run_fixture("dev", now=now, overrides=overrides)
+    assert str(caught.value).startswith("signInAudience AzureADMultipleOrgs needs the global cloud")
