@@ -476,7 +476,8 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
 def _cloud_of_metadata_host() -> clouds.Cloud | None:
     """The cloud the azuread provider's metadataHost (or ARM_METADATA_HOSTNAME, its
     fallback) describes; None without one (the named environment's tables apply)."""
-    host = clouds.metadata_host(pulumi.Config("azuread").get("metadataHost"), os.environ)
+    namespace, key = clouds.METADATA_HOST_KEY.split(":")
+    host = clouds.metadata_host(pulumi.Config(namespace).get(key), os.environ)
     return cloud_fetch.cloud_at(host) if host else None
 
 
