@@ -182,6 +182,8 @@ def test_multi_tenant_in_a_metadata_hosts_other_cloud_is_refused(
         "azuread:metadataHost": CHINA_HOST,
         "pomerium-azure-ad:signInAudience": "AzureADMultipleOrgs",
     }
+    record: list[Registration] = []
     with pytest.raises(pulumi.RunError) as caught:
-        run_fixture("dev", now=now, overrides=overrides)
+        run_fixture("dev", now=now, overrides=overrides, record=record)
     assert str(caught.value).startswith("signInAudience AzureADMultipleOrgs needs the global cloud")
+    assert [r for r in record if r.type.startswith("azuread:")] == []
