@@ -66,7 +66,7 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
         # Validate before anything is registered, this component included.
         try:
             settings = settings_from_args(args, stack=pulumi.get_stack())
-            cloud = _cloud_of_metadata_host()
+            cloud = _cloud_of_metadata_host(settings.multi_tenant)
         except (ConfigError, clouds.CloudError) as error:
             raise pulumi.RunError(str(error)) from None
         app_management_policy_check.check(settings, cloud)
@@ -363,11 +363,19 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
         )
 
 
-def _cloud_of_metadata_host() -> clouds.Cloud | None:
+def _cloud_of_metadata_host(multi_tenant: bool) -> clouds.Cloud | None:
     """The cloud the azuread provider's metadataHost (or ARM_METADATA_HOSTNAME, its
-    fallback) describes; None without one (the named environment's tables apply)."""
-    host = clouds.metadata_host(pulumi.Config("azuread").get("metadataHost"), os.environ)
-    return cloud_fetch.cloud_at(host) if host else None
+    fallback) describes; None without one (the named environment's tables apply).
+    A multi-tenant application outside the global cloud is refused here, before
+    anything is registered."""
+    namespace, key = clouds.METADATA_HOST_KEY.split(":")
+    host = clouds.metadata_host(pulumi.Config(namespace).get(key), os.environ)
+    if not host:
+        return None
+    cloud = cloud_fetch.cloud_at(host)
+    if multi_tenant:
+        clouds.provider_url_in(cloud, multi_tenant=True)
+    return cloud
 
 
 def _existing_application(app: Any) -> adoption.ExistingApplication:

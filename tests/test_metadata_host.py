@@ -14,6 +14,7 @@ clouds)."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -75,7 +76,7 @@ def test_multi_tenant_is_the_common_url_only_in_the_global_cloud() -> None:
     assert clouds.provider_url_in(public, multi_tenant=True) == (
         "https://login.microsoftonline.com/common/v2.0"
     )
-    with pytest.raises(clouds.CloudError, match="login.chinacloudapi.cn"):
+    with pytest.raises(clouds.CloudError, match=re.escape("https://login.chinacloudapi.cn")):
         clouds.provider_url_in(china, multi_tenant=True)
 
 
@@ -89,7 +90,7 @@ def test_multi_tenant_is_the_common_url_only_in_the_global_cloud() -> None:
     ],
 )
 def test_a_document_missing_what_is_required_is_named(change: dict, named: str) -> None:
-    with pytest.raises(clouds.CloudError, match=named):
+    with pytest.raises(clouds.CloudError, match=re.escape(named)):
         clouds.cloud_from_metadata({**PUBLIC_METADATA, **change}, "the document")
 
 
@@ -171,4 +172,18 @@ def test_an_unreachable_metadata_host_stops_before_anything_is_registered(
     assert str(caught.value) == (
         "cannot reach https://nowhere.example/metadata/endpoints?api-version=2022-09-01"
     )
+    assert [r for r in record if r.type.startswith("azuread:")] == []
+
+
+def test_multi_tenant_in_a_metadata_hosts_other_cloud_is_refused(
+    fetched: list[str], now: datetime
+) -> None:
+    overrides = {
+        "azuread:metadataHost": CHINA_HOST,
+        "pomerium-azure-ad:signInAudience": "AzureADMultipleOrgs",
+    }
+    record: list[Registration] = []
+    with pytest.raises(pulumi.RunError) as caught:
+        run_fixture("dev", now=now, overrides=overrides, record=record)
+    assert str(caught.value).startswith("signInAudience AzureADMultipleOrgs needs the global cloud")
     assert [r for r in record if r.type.startswith("azuread:")] == []

@@ -51,9 +51,7 @@ def _write_ready(state_dir: Path, host: str, port: int, store: Store) -> None:
     partial.replace(state_dir / "ready.json")
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    state_dir: Path = args.state_dir
+def _serve(state_dir: Path, host: str, port: int) -> None:
     state_dir.mkdir(parents=True, exist_ok=True)
     (state_dir / "ready.json").unlink(missing_ok=True)
     logging.basicConfig(
@@ -61,7 +59,6 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(message)s",
     )
-    host, port = args.listen
     store, signer = Store(state_dir), Signer(state_dir)
     context = tls.server_context(tls.load_or_make_ca(state_dir))
     server = make_server(
@@ -80,7 +77,19 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         (state_dir / "ready.json").unlink(missing_ok=True)
         server.server_close()
-    logging.info("stopped")
+        logging.info("stopped")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    host, port = args.listen
+    try:
+        _serve(args.state_dir, host, port)
+    except (OSError, ValueError) as error:
+        # One line on stderr, never a traceback: a busy port, an unwritable folder,
+        # a state.json that is not the stand-in's.
+        print(f"lab.entra: cannot serve from {args.state_dir}: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -16,7 +16,7 @@ APP_WRITE = ("Application.ReadWrite.All", "Application.ReadWrite.OwnedBy")
 GUID = r"[0-9a-fA-F-]{36}"
 APP = rf"/v1\.0/applications(?:/(?P<id>{GUID})|\(appId='(?P<app_id>[^']+)'\))"
 SP = rf"/v1\.0/servicePrincipals(?:/(?P<id>{GUID})|\(appId='(?P<app_id>[^']+)'\))"
-_FILTER = re.compile(r"^(appId|displayName|id) eq '([^']*)'$")
+_FILTER = re.compile(r"^(\w+) eq '([^']*)'$")
 
 
 def _entity(request: Request, collection: str, item: dict[str, Any]) -> dict[str, Any]:
@@ -29,7 +29,7 @@ def find_one(items: dict[str, dict], params: dict[str, str]) -> dict[str, Any] |
     return next((i for i in items.values() if i["appId"] == params.get("app_id")), None)
 
 
-def _listing(request: Request, collection: str, items: list[dict]) -> answers.Answer:
+def listing(request: Request, collection: str, items: list[dict]) -> answers.Answer:
     wanted = request.query.get("$filter")
     if wanted:
         found = _FILTER.match(wanted.strip())
@@ -55,7 +55,7 @@ def create_application(request: Request) -> answers.Answer:
 @route("GET", r"/v1\.0/applications", needs=(APP_READ,))
 def list_applications(request: Request) -> answers.Answer:
     with request.lab.store.read() as state:
-        return _listing(request, "applications", list(state["applications"].values()))
+        return listing(request, "applications", list(state["applications"].values()))
 
 
 @route("GET", APP, needs=(APP_READ,))
@@ -158,7 +158,7 @@ def create_service_principal(request: Request) -> answers.Answer:
 @route("GET", r"/v1\.0/servicePrincipals", needs=(APP_READ,))
 def list_service_principals(request: Request) -> answers.Answer:
     with request.lab.store.read() as state:
-        return _listing(request, "servicePrincipals", list(state["service_principals"].values()))
+        return listing(request, "servicePrincipals", list(state["service_principals"].values()))
 
 
 @route("GET", SP, needs=(APP_READ,))

@@ -12,7 +12,13 @@ from .directory import APP, APP_READ, APP_WRITE, GUID, find_one
 from .policies import parse_duration
 from .routing import Request, route
 
-POLICY_READ = ("Policy.Read.All", "Policy.ReadWrite.ApplicationConfiguration")
+# learn.microsoft.com/graph/api/tenantappmanagementpolicy-get, appmanagementpolicy-list:
+# Policy.Read.All, or the higher Policy.(Read|ReadWrite).ApplicationConfiguration.
+POLICY_READ = (
+    "Policy.Read.All",
+    "Policy.Read.ApplicationConfiguration",
+    "Policy.ReadWrite.ApplicationConfiguration",
+)
 POLICY_WRITE = ("Policy.ReadWrite.ApplicationConfiguration",)
 DEFAULT = r"/v1\.0/policies/defaultAppManagementPolicy"
 POLICIES = r"/v1\.0/policies/appManagementPolicies"
@@ -108,7 +114,8 @@ def delete_policy(request: Request) -> answers.Answer:
     return 204, None
 
 
-@route("POST", rf"{APP}/appManagementPolicies/\$ref", needs=(APP_WRITE, POLICY_WRITE))
+# appmanagementpolicy-post-appliesto: Application.Read.All and Policy.ReadWrite.ApplicationConfiguration.
+@route("POST", rf"{APP}/appManagementPolicies/\$ref", needs=(APP_READ, POLICY_WRITE))
 def assign_policy(request: Request) -> answers.Answer:
     policy_id = str(request.body.get("@odata.id", "")).rstrip("/").rsplit("/", 1)[-1].lower()
     with request.lab.store.change() as state:
@@ -122,6 +129,7 @@ def assign_policy(request: Request) -> answers.Answer:
     return 204, None
 
 
+# appmanagementpolicy-list-appliesto: Application.Read.All and Policy.Read.All.
 @route("GET", rf"{APP}/appManagementPolicies", needs=(APP_READ, POLICY_READ))
 def assigned_policies(request: Request) -> answers.Answer:
     with request.lab.store.read() as state:

@@ -17,10 +17,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from . import answers, directory, knobs, login, policy_routes
+from . import access, answers, directory, knobs, login, policy_routes
 from .routing import Lab, Request, Route, find, unknown_call
 
-ROUTES: list[Route] = [*login.ROUTES, *directory.ROUTES, *policy_routes.ROUTES, *knobs.ROUTES]
+ROUTES: list[Route] = [
+    *login.ROUTES,
+    *directory.ROUTES,
+    *access.ROUTES,
+    *policy_routes.ROUTES,
+    *knobs.ROUTES,
+]
 SECRET_KEYS = ("client_secret", "secretText")
 log = logging.getLogger("lab.entra")
 
@@ -82,9 +88,9 @@ def make_handler(lab: Lab, requests_log: Path) -> type[BaseHTTPRequestHandler]:
             url = urlsplit(self.path)
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             try:
-                body = _body(raw, self.headers.get("Content-Type", ""))
+                body, malformed = _body(raw, self.headers.get("Content-Type", "")), False
             except ValueError:
-                body = {}
+                body, malformed = {}, True
             request = Request(
                 self.command,
                 url.path,
@@ -93,7 +99,12 @@ def make_handler(lab: Lab, requests_log: Path) -> type[BaseHTTPRequestHandler]:
                 self.headers.get("Authorization", ""),
                 lab,
             )
-            status, answer = self._answer(request)
+            status, answer = (
+                # Graph's 400 for a body that is not JSON (learn.microsoft.com/graph/errors).
+                answers.graph_error(400, "BadRequest", "Unable to read JSON request payload.")
+                if malformed
+                else self._answer(request)
+            )
             with log_lock, requests_log.open("a") as out:
                 entry = {
                     "method": self.command,
@@ -106,6 +117,11 @@ def make_handler(lab: Lab, requests_log: Path) -> type[BaseHTTPRequestHandler]:
             self._send(status, answer)
 
         def _answer(self, request: Request) -> answers.Answer:
+            if "unreadable" in request.body:
+                # Graph's 400 for a body that is not JSON (learn.microsoft.com/graph/errors).
+                return answers.graph_error(
+                    400, "BadRequest", "Unable to read JSON request payload."
+                )
             found = find(ROUTES, request.method, request.path)
             if found is None:
                 log.error("UNKNOWN CALL %s %s (answered 501)", request.method, request.path)

@@ -98,6 +98,17 @@ def add_password(
     return {**credential, "secretText": secret}
 
 
+def _empty_collections() -> State:
+    # What later versions of the stand-in keep: added to a state.json written before.
+    return {
+        "policy_assignments": {},
+        "owners": {},
+        "groups": {},
+        "app_role_assignments": {},
+        "permission_grants": {},
+    }
+
+
 def _seed() -> State:
     state: State = {
         "tenant_id": str(uuid.uuid4()),
@@ -107,7 +118,7 @@ def _seed() -> State:
         "app_roles": {},
         "default_policy": microsoft.default_app_management_policy(),
         "app_policies": {},
-        "policy_assignments": {},
+        **_empty_collections(),
     }
     graph_sp = microsoft.graph_service_principal()
     state["service_principals"][graph_sp["id"]] = graph_sp
@@ -129,7 +140,7 @@ class Store:
         self._path = state_dir / "state.json"
         self._lock = threading.RLock()
         if self._path.exists():
-            self.state: State = json.loads(self._path.read_text())
+            self.state: State = {**_empty_collections(), **json.loads(self._path.read_text())}
         else:
             self.state = _seed()
             self._save()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,7 +18,7 @@ import requests
 
 from components import proof
 
-from .standin import Admin, Running, end_in, msal_token, start
+from .standin import ROOT, Admin, Running, end_in, msal_token, start
 
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"  # Microsoft Graph, in every tenant
 
@@ -155,10 +157,10 @@ def test_state_and_ca_survive_a_restart(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_an_unknown_call_fails_loudly(standin: Running) -> None:
-    answer = standin.post("/v1.0/groups", json={})
+    answer = standin.post("/v1.0/users", json={})
     assert answer.status_code == 501
-    assert "POST /v1.0/groups" in answer.json()["error"]["message"]
-    assert "UNKNOWN CALL POST /v1.0/groups" in (standin.state_dir / "server.log").read_text()
+    assert "POST /v1.0/users" in answer.json()["error"]["message"]
+    assert "UNKNOWN CALL POST /v1.0/users" in (standin.state_dir / "server.log").read_text()
 
 
 def test_requests_are_logged_with_secrets_as_digests(standin: Running) -> None:
@@ -234,3 +236,26 @@ def test_the_tenant_clock_follows_a_faked_now(standin: Running) -> None:
     finally:
         standin.post("/_lab/clock", json={"now": None})
     assert "access_token" in msal_token(standin, app["appId"], secret)
+
+
+def test_a_body_that_is_not_json_is_graphs_400(standin: Running) -> None:
+    answer = standin.post(
+        "/v1.0/applications", data=b"{not json", headers={"Content-Type": "application/json"}
+    )
+    assert (answer.status_code, answer.json()["error"]["code"]) == (400, "BadRequest")
+
+
+def test_a_state_dir_that_cannot_be_used_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    occupied = tmp_path / "a-file"
+    occupied.write_text("")
+    done = subprocess.run(
+        [sys.executable, "-m", "lab.entra", "--state-dir", str(occupied)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.startswith(f"lab.entra: cannot serve from {occupied}:")
+    assert "Traceback" not in done.stderr
