@@ -17,9 +17,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from ipaddress import ip_address
 from typing import Any
 from urllib.parse import urlsplit
+
+from . import clouds
 
 # Entra ID's answers while a new secret is not replicated yet: invalid client
 # secret, application not found in the directory, invalid client assertion.
@@ -51,14 +52,9 @@ class Answer:
     description: str = ""
 
 
-def _loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ip_address(host).is_loopback
-    except ValueError:
-        return False
+def _microsoft_host(url: str) -> bool:
+    """One of Microsoft's sign-in hosts (clouds.py), which instance discovery knows."""
+    return (urlsplit(url).hostname or "") in clouds.LOGIN_HOSTS.values()
 
 
 def request_token(authority: str, client_id: str, client_secret: str, scope: str) -> Answer:
@@ -71,8 +67,8 @@ def request_token(authority: str, client_id: str, client_secret: str, scope: str
         client_credential=client_secret,
         authority=authority,
         # Instance discovery asks login.microsoftonline.com about the authority:
-        # only for Microsoft's hosts, not for a loopback stand-in.
-        instance_discovery=False if _loopback(authority) else None,
+        # only for Microsoft's own hosts, not a cloud given by a metadata host.
+        instance_discovery=None if _microsoft_host(authority) else False,
         timeout=30,
     )
     result: dict[str, Any] = app.acquire_token_for_client(scopes=[scope]) or {}

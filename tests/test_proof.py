@@ -191,19 +191,21 @@ def test_a_new_credential_is_a_new_proof() -> None:
 
 
 @pytest.mark.parametrize(
-    ("authority", "loopback"),
+    ("authority", "microsoft"),
     [
-        ("https://localhost:8443/tenant", True),
-        ("https://127.0.0.5/tenant", True),
-        ("https://[::1]:8443/tenant", True),
-        ("https://login.microsoftonline.com/tenant", False),
-        ("https://10.0.0.1/tenant", False),
+        # Microsoft's published sign-in hosts: global, US Government, China.
+        ("https://login.microsoftonline.com/tenant", True),
+        ("https://login.microsoftonline.us/tenant", True),
+        ("https://login.partner.microsoftonline.cn/tenant", True),
+        # A cloud given by a metadata host (Azure Stack's ADFS, the lab's stand-in).
+        ("https://adfs.local.azurestack.external/adfs", False),
+        ("https://127.0.0.5:8443/tenant", False),
     ],
 )
-def test_only_a_loopback_stand_in_skips_microsofts_instance_discovery(
-    authority: str, loopback: bool
+def test_only_microsofts_sign_in_hosts_get_instance_discovery(
+    authority: str, microsoft: bool
 ) -> None:
-    assert proof._loopback(authority) is loopback
+    assert proof._microsoft_host(authority) is microsoft
 
 
 def test_a_secret_echoed_by_the_endpoint_is_redacted() -> None:
