@@ -48,6 +48,7 @@ def graph(method: str, path: str, body: dict[str, Any] | None = None) -> Any:
 class Password:
     key_id: str
     secret_text: str
+    end_date: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class Application:
             f"/applications/{self.object_id}/addPassword",
             {"passwordCredential": {"displayName": "lab", "endDateTime": end}},
         )
-        return Password(made["keyId"], made["secretText"])
+        return Password(made["keyId"], made["secretText"], made["endDateTime"])
 
     def remove_password(self, password: Password) -> None:
         graph("POST", f"/applications/{self.object_id}/removePassword", {"keyId": password.key_id})

@@ -22,6 +22,7 @@ class Deployment:
         """The rotation's step: the Secret is to hold this client secret."""
         self.password = password
         self.stack.config["lab:keyId"] = password.key_id
+        self.stack.config["lab:endDate"] = password.end_date
         self.stack.write()
         self.stack.set_secret("lab:clientSecret", password.secret_text)
 
@@ -37,6 +38,7 @@ def deployment(folder: Path, **settings: object) -> Deployment:
         f"{NS}:kubernetesSecretName": secret_name,
         f"{NS}:displayName": display_name,
         "lab:clientId": app.client_id,
+        "lab:applicationObjectId": app.object_id,
         **{f"{NS}:{key}": value for key, value in settings.items()},
     }
     made = Deployment(stack, app, password, secret_name)

@@ -21,7 +21,7 @@ from types import SimpleNamespace
 import pulumi
 
 from components import app_management_policy_check, identity_provider
-from components.identity_provider import TYPE_TOKEN, PomeriumIdentityProvider
+from components.identity_provider import OUTPUTS, TYPE_TOKEN, PomeriumIdentityProvider
 from components.settings import OPTIONS, PROJECT, args_from_config, settings_from_args
 
 
@@ -44,8 +44,27 @@ class LabIdentityProvider(PomeriumIdentityProvider):
         client_secret = self._prove(name, application, current, tenant)  # type: ignore[arg-type]
         provider_url = tenant.apply(self._provider_url)
         self._write_kubernetes_secrets(name, application.client_id, client_secret, provider_url)
-        self.register_outputs({})
+        self.client_id = application.client_id
+        self.application_object_id = pulumi.Output.from_input(lab.require("applicationObjectId"))
+        self.service_principal_object_id = pulumi.Output.from_input("")
+        self.tenant_id = tenant
+        self.provider_url = provider_url
+        self.redirect_urls = pulumi.Output.from_input(list(settings.redirect_urls))
+        self.client_secret = client_secret
+        self.client_secret_expires_at = pulumi.Output.from_input(lab.require("endDate"))
+        self.kubernetes_secret = pulumi.Output.from_input(settings.kubernetes_secret)
+        self.kubernetes_secrets = pulumi.Output.from_input(
+            [
+                {"cluster": c.name, "context": c.context, "secret": c.secret,
+                 "authenticate_service_url": c.authenticate_service_url}
+                for c in settings.clusters
+            ]
+        )
+        self.register_outputs({key: getattr(self, key) for key in OUTPUTS})
 
 
 def main() -> None:
-    LabIdentityProvider("pomerium")
+    """The real program's outputs (__main__.py exports the component's OUTPUTS)."""
+    idp = LabIdentityProvider("pomerium")
+    for key in OUTPUTS:
+        pulumi.export(key, getattr(idp, key))
