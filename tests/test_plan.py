@@ -306,11 +306,12 @@ def check_rendered(
 def test_out_names_the_bootstrap_secret_from_the_flag(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    root, out = project(tmp_path / "project", {"team": VALID}), tmp_path / "out"
     code, _, _ = plan(
-        capsys, "--stack", "dev", "--out", str(tmp_path), "--bootstrap-secret", "ops/boot"
+        capsys, "--project-dir", str(root), "--out", str(out), "--bootstrap-secret", "ops/boot"
     )
     assert code == 0
-    assert read_documents(tmp_path / "dev" / "pomerium.yaml")["spec"]["secrets"] == "ops/boot"
+    assert read_documents(out / "team" / "pomerium.yaml")["spec"]["secrets"] == "ops/boot"
     with pytest.raises(SystemExit) as exit_:
         main(["plan", "--bootstrap-secret", "boot"])
     assert exit_.value.code == 2
@@ -349,14 +350,17 @@ def test_the_pomerium_resource_check_rejects_what_the_crd_rejects() -> None:
 # --- --at -----------------------------------------------------------------------
 
 
-def test_at_shows_the_rotation_of_another_day(capsys: pytest.CaptureFixture[str]) -> None:
-    days = settings_of("dev")["client_secret_rotation_days"]
+def test_at_shows_the_rotation_of_another_day(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    days = 30
+    root = project(tmp_path, {"team": {**VALID, "clientSecretRotationDays": days}})
     today = rotation.plan_rotation(datetime.fromisoformat(f"{AT}T00:00:00+00:00"), days)
     later = today.next_rotation + timedelta(days=1)
     environment = dict(os.environ)
 
-    _, first = plan_json(capsys, "--stack", "dev", "--at", AT)
-    _, second = plan_json(capsys, "--stack", "dev", "--at", later.isoformat())
+    _, first = plan_json(capsys, "--project-dir", str(root), "--at", AT)
+    _, second = plan_json(capsys, "--project-dir", str(root), "--at", later.isoformat())
 
     def current(document: dict[str, Any]) -> dict[str, Any]:
         (credential,) = [
@@ -392,7 +396,8 @@ def test_a_planted_client_secret_never_leaves_the_process(
 ) -> None:
     monkeypatch.setattr(offline, "PLACEHOLDER_CLIENT_SECRET", PLANTED)
     # The planted value does reach the program, so the check below can fail.
-    result = runner.plan_stack("dev", now=datetime.fromisoformat(f"{AT}T00:00:00+00:00"))
+    # Any of the team's stacks: they are what the loop below plans.
+    result = runner.plan_stack(STACKS[0], now=datetime.fromisoformat(f"{AT}T00:00:00+00:00"))
     assert any(PLANTED in value for value in result.secrets)
     assert result.run is not None
     secret_inputs = result.run.one("core/v1:Secret").inputs["stringData"]
@@ -554,7 +559,8 @@ def test_out_pointing_at_a_file_is_a_usage_error(
 ) -> None:
     target = tmp_path / "plan.txt"
     target.write_text("")
-    code, out, err = plan(capsys, "--stack", "dev", "--out", str(target))
+    root = project(tmp_path / "project", {"team": VALID})
+    code, out, err = plan(capsys, "--project-dir", str(root), "--out", str(target))
     assert code == 2 and out == ""
     assert "is a file, not a folder" in err
 
@@ -573,10 +579,12 @@ def test_an_explicit_assignment_required_false_with_groups_is_called_out(
     assert stack["plan"]["service_principal"]["assigned_groups"] == sorted(groups)
 
 
-def test_the_text_plan_shows_the_sign_on_url(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = plan(capsys, "--stack", "dev")
-    url = offline.stack_config("dev")[f"{PROJECT}:authenticateServiceUrl"].rstrip("/")
-    assert "sign-on URL:" in out and url in out
+def test_the_text_plan_shows_the_sign_on_url(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path, {"team": {"authenticateServiceUrl": "https://sso.team.test/"}})
+    _, out, _ = plan(capsys, "--project-dir", str(root))
+    assert "sign-on URL:       https://sso.team.test\n" in out
 
 
 def test_the_plan_lists_what_the_deploy_identity_needs(
