@@ -172,11 +172,14 @@ def test_invalid_stacks_report_a_deploys_messages_and_exit_non_zero(
         assert line in out
     assert "protect" in str(cli_error.value) and "clientSecretRotationDays" in str(cli_error.value)
     assert "authenticateServiceUrl" in out and "kubernetesNamespace" in out
-    assert "Stack good: plan at" in out and "Stack typo: plan at" in out
-    assert "2 of 4 stacks invalid: mistyped, wrong" in out
-    # A deploy ignores an undeclared key silently; the plan says so.
-    assert "clientSecretRotationDay is not declared in Pulumi.yaml" in out
-    assert f"did you mean {PROJECT}:clientSecretRotationDays?" in out
+    assert "Stack good: plan at" in out and "Stack typo: INVALID" in out
+    assert "3 of 4 stacks invalid: mistyped, typo, wrong" in out
+    # The CLI would ignore an undeclared key silently; the program (and so the plan)
+    # refuses it, with the key it most likely meant.
+    assert (
+        f"  - {PROJECT}:clientSecretRotationDay: not a setting of this project (value not "
+        f"shown); did you mean {PROJECT}:clientSecretRotationDays?\n"
+    ) in out
 
     code, document = plan_json(capsys, "--project-dir", str(root))
     assert code == 1 and document["ok"] is False

@@ -4,7 +4,6 @@ or the errors a deploy would report."""
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 import os
 import re
@@ -24,7 +23,7 @@ from components.settings import (
     settings_from_args,
 )
 
-from .. import cli_config, offline, permissions
+from .. import cli_config, offline, permissions, stack_secrets
 from . import placeholders, policies
 from .redact import secret_values
 from .summary import StackPlan, summarize
@@ -41,6 +40,8 @@ class StackResult:
     problems: list[dict[str, Any]] = field(default_factory=list)
     """The errors one by one, each naming its key, policy or file (for --json)."""
     warnings: list[str] = field(default_factory=list)
+    encrypted: list[str] = field(default_factory=list)
+    """Keys the stack file sets encrypted (`secure:`): a deploy decrypts them."""
     run: offline.ProgramRun | None = None
     """The run with placeholder tokens in place of cloud-assigned ids."""
     secrets: set[str] = field(default_factory=set)
@@ -51,29 +52,17 @@ class StackResult:
         return not self.errors
 
 
-def undeclared_keys(stack: str, project_dir: Path, overrides: dict[str, Any] | None) -> list[str]:
-    """Warnings for stack keys in the project's namespace that Pulumi.yaml does not
-    declare: a deploy ignores them silently, which is how typos go unnoticed."""
-    project = offline.read_project(project_dir)
-    declared = list(project.get("config", {}))
+def advice(stack: str, project_dir: Path, overrides: dict[str, Any] | None) -> list[str]:
+    """Warnings about settings a deploy accepts but that may not do what was meant."""
     values = dict(cli_config.read_stack_config(offline.stack_file(stack, project_dir)))
     values.update(overrides or {})
-    warnings = []
-    for full_key in values:
-        namespace, key = cli_config.project_keys(project, str(full_key))
-        if namespace == project["name"] and key not in declared:
-            close = difflib.get_close_matches(key, declared, n=1)
-            hint = f"; did you mean {namespace}:{close[0]}?" if close else ""
-            warnings.append(
-                f"{full_key} is not declared in Pulumi.yaml, so a deploy ignores it{hint}"
-            )
     assignment = values.get(f"{PROJECT}:assignmentRequired")
     if assignment in (False, "false") and values.get(f"{PROJECT}:allowedGroups"):
-        warnings.append(
+        return [
             f"{PROJECT}:assignmentRequired is false, but {PROJECT}:allowedGroups turns "
             "assignment on: only assigned users (through those groups) can sign in"
-        )
-    return warnings
+        ]
+    return []
 
 
 def _pulumi_problem(path: str, message: str) -> dict[str, Any]:
@@ -96,7 +85,7 @@ def check_settings(stack: str, config: dict[str, str]) -> Any:
     }
     environment = config.get(ENVIRONMENT_KEY) or os.environ.get("ARM_ENVIRONMENT")
     return args_from_config(
-        raw, environment=environment, tenant_id=config.get(TENANT_KEY), stack=stack
+        raw, environment=environment, tenant_id=config.get(TENANT_KEY), stack=stack, keys=config
     )
 
 
@@ -126,7 +115,15 @@ def _checked_config(
     with the CLI's or the program's problems in `result`."""
     stack = result.stack
     try:
-        result.warnings = undeclared_keys(stack, project_dir, overrides)
+        result.warnings = advice(stack, project_dir, overrides)
+        credentials = stack_secrets.review(
+            offline.stack_values(stack, project_dir, overrides=overrides)
+        )
+        result.encrypted = credentials.encrypted
+        if credentials.problems:
+            raise offline.StackConfigError(
+                offline.stack_file(stack, project_dir), credentials.problems
+            )
         config = offline.stack_config(stack, project_dir, overrides=overrides)
     except offline.StackConfigError as error:
         result.errors.append(str(error))
