@@ -19,7 +19,7 @@ tenant_id = azuread.get("tenantId") or os.environ.get("ARM_TENANT_ID")
 # language host hands the program the whole map as JSON in PULUMI_CONFIG (pulumi/pulumi
 # sdk/python/cmd/pulumi-language-python/main.go, `pulumiConfigVar`); the mock engine and
 # inline programs set it with set_all_config (pulumi/runtime/config.py).
-keys = {*runtime_config.CONFIG.get(), *runtime_config.get_config_env()}
+keys = sorted({*runtime_config.CONFIG.get(), *runtime_config.get_config_env()})
 try:
     args = args_from_config(
         raw, environment=environment, tenant_id=tenant_id, stack=pulumi.get_stack(), keys=keys

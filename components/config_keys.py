@@ -1,6 +1,6 @@
 """Mistakes in the keys of the settings, said in the caller's own spelling (no Pulumi import):
-a key of the project's namespace that no setting declares, and what is wrong with each entry
-of `clusters`. Each finding is (where, what): settings.py makes them Problems."""
+a key of the project's namespace that no setting declares, a mistyped namespace, and what is
+wrong with each entry of `clusters`. Each finding is (where, what): settings.py makes them Problems."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ Finding = tuple[str, str]
 CREDENTIAL_ENDINGS = ("secret", "password", "token", "certificate", "key")
 
 
-def nearest(key: str, known: Iterable[str]) -> str | None:
-    """The known key a typo most likely meant (difflib's ratio of at least 0.6)."""
-    found = difflib.get_close_matches(key, list(known), n=1)
+def nearest(key: str, known: Iterable[str], *, cutoff: float = 0.6) -> str | None:
+    """The known key a typo most likely meant (difflib's ratio, at least `cutoff`)."""
+    found = difflib.get_close_matches(key, list(known), n=1, cutoff=cutoff)
     return found[0] if found else None
 
 
@@ -28,6 +28,14 @@ def undeclared(keys: Iterable[str], *, project: str, declared: Iterable[str]) ->
     found: list[Finding] = []
     for full_key in keys:
         namespace, _, key = full_key.partition(":")
+        if namespace != project and nearest(namespace, [project], cutoff=0.8):
+            found.append(
+                (
+                    full_key,
+                    f"{namespace} is not this project's namespace (value not shown); did you "
+                    f"mean {project}:{key}?",
+                )
+            )
         if namespace != project or key in known:
             continue
         close = nearest(key, known)

@@ -413,13 +413,19 @@ def _joined(checked: dict[str, Any], name: Callable[[str], str]) -> list[Problem
     url, clusters = checked.get("authenticate_service_url"), checked.get("clusters")
     if url is not None and clusters is not None and bool(url) == bool(clusters):
         both = f"{name('authenticateServiceUrl')} and {name('clusters')}"
+        expects = (
+            "exactly one of them: authenticateServiceUrl for one cluster, clusters (each "
+            "with its own authenticateServiceUrl) for several"
+        )
+        unset = (
+            f"not set, nor {name('clusters')}: set it to Pomerium's authenticate URL (e.g. "
+            "https://authenticate.example.com), or list clusters (is the stack's file empty, "
+            "or its namespace mistyped?)"
+        )
         found.append(
-            Problem(
-                both if url else name("authenticateServiceUrl"),
-                "exactly one of them: authenticateServiceUrl for one cluster, clusters (each "
-                "with its own authenticateServiceUrl) for several",
-                "both" if url else "",
-            )
+            Problem(both, expects, "both")
+            if url
+            else Problem(name("authenticateServiceUrl"), expects, "", unset)
         )
     adopt = ("adopt_application_object_id", "adopt_service_principal_object_id")
     if all(f in checked for f in adopt) and bool(checked[adopt[0]]) != bool(checked[adopt[1]]):

@@ -13,3 +13,9 @@ NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 @pytest.fixture
 def now() -> datetime:
     return NOW
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The checks of the team's own stack files (stacks/, .github/pipeline.yml): what must
+    # hold of any stack. tests/test_make_it_yours.py runs them on a copy a team changed.
+    config.addinivalue_line("markers", "stack_files: a check of every file in stacks/")

@@ -613,3 +613,15 @@ def test_the_plan_lists_what_the_deploy_identity_needs(
         "Application.Read.All",
         "DelegatedPermissionGrant.ReadWrite.All",
     }
+
+
+def test_a_stack_naming_its_deployer_gets_no_warning_about_the_plans_own_identity(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The README asks pipelines to set deployerObjectId; the plan deploys as that identity.
+    deployer = "3F2504E0-4F89-41D3-9A0C-0305E82C3301"
+    root = project(tmp_path, {"team": {**VALID, "deployerObjectId": deployer}})
+    code, document = plan_json(capsys, "--project-dir", str(root))
+    (stack,) = document["stacks"]
+    assert code == 0 and stack["warnings"] == [] and stack["plan"]["warnings"] == []
+    assert stack["plan"]["application"]["owners"] == [deployer.lower()]

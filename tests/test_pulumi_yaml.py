@@ -74,9 +74,3 @@ def test_a_mistyped_stack_value_is_refused_like_the_cli(tmp_path: Path) -> None:
         "Stack 'typo' with configuration key 'pomerium-azure-ad:clientSecretRotationDays' "
         "must be of type 'integer'"
     ) in message
-
-
-def test_stack_files_hold_no_secrets() -> None:
-    for path in (ROOT / "stacks").glob("Pulumi.*.yaml"):
-        config = (yaml.safe_load(path.read_text()) or {}).get("config") or {}
-        assert not any(isinstance(v, dict) and "secure" in v for v in config.values()), path

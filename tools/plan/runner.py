@@ -29,7 +29,12 @@ from .redact import secret_values
 from .summary import StackPlan, summarize
 
 TENANT_KEY = "azuread:tenantId"
+NO_CONFIG = (
+    "sets no config (the file is empty, or has no `config:` mapping): a stack needs at least "
+    f"{PROJECT}:authenticateServiceUrl, or {PROJECT}:clusters (README, Configuration)"
+)
 ROTATION_KEY = f"{PROJECT}:clientSecretRotationDays"
+DEPLOYER_KEY = f"{PROJECT}:deployerObjectId"
 
 
 @dataclass
@@ -116,14 +121,14 @@ def _checked_config(
     stack = result.stack
     try:
         result.warnings = advice(stack, project_dir, overrides)
-        credentials = stack_secrets.review(
-            offline.stack_values(stack, project_dir, overrides=overrides)
-        )
+        values = offline.stack_values(stack, project_dir, overrides=overrides)
+        path = offline.stack_file(stack, project_dir)
+        if not values:
+            raise offline.StackConfigError(path, [NO_CONFIG])
+        credentials = stack_secrets.review(values)
         result.encrypted = credentials.encrypted
         if credentials.problems:
-            raise offline.StackConfigError(
-                offline.stack_file(stack, project_dir), credentials.problems
-            )
+            raise offline.StackConfigError(path, credentials.problems)
         config = offline.stack_config(stack, project_dir, overrides=overrides)
     except offline.StackConfigError as error:
         result.errors.append(str(error))
@@ -170,7 +175,11 @@ def plan_stack(
         config, args = _checked_config(result, project_dir, overrides)
         tenant = config.get(TENANT_KEY)
         cloud = offline.PlaceholderCloud(
-            tenant_id=tenant, client_secret=client_secret or offline.PLACEHOLDER_CLIENT_SECRET
+            tenant_id=tenant,
+            # The plan deploys as the identity the stack names, if it names one: a
+            # placeholder identity would be "not the configured one" in every plan.
+            deployer_object_id=config.get(DEPLOYER_KEY, "").lower() or None,
+            client_secret=client_secret or offline.PLACEHOLDER_CLIENT_SECRET,
         )
         run = _run(result, cloud, now=now, project_dir=project_dir, overrides=overrides)
     except _Stop:
@@ -180,7 +189,9 @@ def plan_stack(
     result.problems += [f.as_problem() for f in verdict.violations]
     result.warnings += [f.line for f in verdict.advisories]
     result.secrets = secret_values(run, cloud)
-    tokens = placeholders.placeholder_values(run, cloud, tenant_pinned=tenant is not None)
+    tokens = placeholders.placeholder_values(
+        run, cloud, tenant_pinned=tenant is not None, deployer_known=bool(config.get(DEPLOYER_KEY))
+    )
     result.run = _with_tokens(run, tokens)
     result.plan = summarize(result.run, now=now, rotation_days=int(config[ROTATION_KEY]))
     result.plan.deploy_identity = [
