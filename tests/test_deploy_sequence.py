@@ -406,6 +406,7 @@ def test_two_years_of_weekly_deploys_after_adoption() -> None:
     check_two_years(FIXTURES["adoption"], 90, world=adoption_world())
 
 
+@pytest.mark.stack_files
 @pytest.mark.parametrize("stack", offline.stack_names())
 def test_every_stack_file_deploys_for_two_years(stack: str) -> None:
     """Whatever a team writes in its stack files, the promises hold."""

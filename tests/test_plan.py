@@ -69,6 +69,7 @@ VALID = {"authenticateServiceUrl": "https://authenticate.example.com"}
 # --- the example stacks ------------------------------------------------------
 
 
+@pytest.mark.stack_files
 @pytest.mark.parametrize("stack", STACKS)
 def test_each_example_stack_is_planned_from_its_stack_file(
     capsys: pytest.CaptureFixture[str], stack: str
@@ -122,6 +123,7 @@ def test_each_example_stack_is_planned_from_its_stack_file(
     )
 
 
+@pytest.mark.stack_files
 def test_all_stacks_in_one_run_as_text(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = plan(capsys)
     assert code == 0, err
@@ -135,6 +137,7 @@ def test_all_stacks_in_one_run_as_text(capsys: pytest.CaptureFixture[str]) -> No
     assert "<tenant-id>:" in out and "azuread:tenantId" in out
 
 
+@pytest.mark.stack_files
 def test_unknown_stack_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = plan(capsys, "--stack", "nope")
     assert code == 2 and out == ""
@@ -206,6 +209,7 @@ def test_only_the_named_stacks_are_planned(
 # --- --json ---------------------------------------------------------------------
 
 
+@pytest.mark.stack_files
 def test_json_holds_the_whole_plan(capsys: pytest.CaptureFixture[str]) -> None:
     code, document = plan_json(capsys, "--at", AT)
     assert code == 0 and document["ok"] is True
@@ -263,6 +267,7 @@ def crd_schema() -> dict[str, Any]:
     return dict(crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"])
 
 
+@pytest.mark.stack_files
 def test_out_writes_valid_files_for_each_stack(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -394,6 +399,7 @@ def test_at_rejects_what_is_not_a_date(capsys: pytest.CaptureFixture[str]) -> No
 PLANTED = "planted-Cl13nt-S3cret-value~"
 
 
+@pytest.mark.stack_files
 def test_a_planted_client_secret_never_leaves_the_process(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

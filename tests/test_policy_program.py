@@ -48,6 +48,7 @@ def run_at(stack: str, now: datetime, **kwargs: Any) -> dict[str, Any]:
         return judge(run)
 
 
+@pytest.mark.stack_files
 @pytest.mark.parametrize("now", MOMENTS)
 @pytest.mark.parametrize("stack", offline.stack_names())
 def test_the_projects_stacks_pass_every_policy(stack: str, now: datetime) -> None:

@@ -53,6 +53,7 @@ def test_declared_config_is_the_codes_table() -> None:
             assert spec["default"] == option.default, option.key
 
 
+@pytest.mark.stack_files
 @pytest.mark.parametrize("stack", offline.stack_names())
 def test_stack_files_pass_the_clis_type_checks(stack: str) -> None:
     config = offline.stack_config(stack)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
+import shutil
+import subprocess
 from datetime import datetime
 from pathlib import Path
 
@@ -176,3 +180,62 @@ def test_relative_links_and_anchors_resolve(page: Path) -> None:
         elif anchor and resolved.suffix == ".md" and anchor not in anchors(resolved.read_text()):
             broken.append(f"{target}: no such heading")
     assert broken == []
+
+
+# --- the README's commands, typed into a new shell -----------------------------------
+
+# Documented commands this test does not run, and where they are run instead.
+NOT_RUN_HERE = {
+    "./scripts/test": "it is the command that runs this test",
+    "./scripts/deploy": "needs the Pulumi CLI, a tenant and a cluster: tests/test_scripts.py "
+    "runs it with stand-ins",
+}
+# Commands that need a cloud or a cluster: shown to resolve (`--help`), not run.
+HELP_ONLY = ("./scripts/pomerium-azure-ad verify",)
+
+
+def documented_commands() -> list[str]:
+    """Every `./scripts/…` line of the README's shell blocks and inline code."""
+    found: list[str] = []
+    for block in re.findall(r"```sh\n(.*?)```", README, re.S):
+        found += [line.split("  #")[0].strip() for line in block.splitlines()]
+    found += re.findall(r"`(\./scripts/[^`…]*)`", README)
+    return list(dict.fromkeys(c for c in found if c.startswith("./scripts/")))
+
+
+def new_shell_path() -> str:
+    """PATH as a new shell has it: not the project's .tools/bin, where the scripts put uv
+    when it was missing (uv elsewhere, e.g. ~/.local/bin, is the user's own)."""
+    uv = shutil.which("uv")
+    folders = ["/usr/local/bin", "/usr/bin", "/bin"]
+    if uv and Path(uv).parent != ROOT / ".tools" / "bin":
+        folders.append(str(Path(uv).parent))
+    return ":".join(folders)
+
+
+def test_the_readme_documents_its_commands() -> None:
+    commands = documented_commands()
+    assert "./scripts/plan" in commands and "./scripts/pomerium-azure-ad --help" in commands
+    assert "./scripts/pomerium-azure-ad verify --stack <stack>" in commands
+
+
+@pytest.mark.parametrize(
+    "command", [c for c in documented_commands() if c.split()[0] not in NOT_RUN_HERE]
+)
+def test_each_documented_command_works_in_a_new_shell(command: str) -> None:
+    stack = offline.stack_names()[0]
+    words = shlex.split(command.replace("<stack>", stack))
+    if command.startswith(HELP_ONLY):
+        words = [*words[:2], "--help"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "VIRTUAL_ENV"))}
+    result = subprocess.run(
+        words,
+        cwd=ROOT,
+        env={**env, "PATH": new_shell_path()},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "command not found" not in result.stderr
+    assert result.stdout.strip()

@@ -24,6 +24,7 @@ def engine_urn(registration: offline.Registration, stack: str) -> str:
     return f"urn:pulumi:{stack}::{PROJECT}::{qualified}::{registration.name}"
 
 
+@pytest.mark.stack_files
 @pytest.mark.parametrize("stack", offline.stack_names())
 def test_targets_are_the_credentials_their_proof_the_secret_and_their_parents(stack: str) -> None:
     run = offline.run_program(stack, now=datetime(2026, 11, 26, tzinfo=UTC))

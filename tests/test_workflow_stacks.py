@@ -52,6 +52,7 @@ def problems(root: Path) -> list[str]:
 # --- this repository ---------------------------------------------------------------------
 
 
+@pytest.mark.stack_files
 def test_the_repository_runs_every_stack_file_promotion_order_first() -> None:
     found = stacks.discover(ROOT)
     assert sorted(found) == offline.stack_names(), "every stack file, nothing else"
@@ -61,6 +62,7 @@ def test_the_repository_runs_every_stack_file_promotion_order_first() -> None:
     assert rest == sorted(rest)
 
 
+@pytest.mark.stack_files
 def test_the_cli_prints_and_writes_the_json_list(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -183,6 +185,7 @@ def test_several_clusters_for_a_stack_without_clusters_is_a_warning(
     assert json.loads(listed) == ["dev", "staging"]
 
 
+@pytest.mark.stack_files
 def test_the_repositorys_stacks_use_only_contexts_the_pipeline_creates() -> None:
     # Whatever stacks the team keeps: every stack file's contexts are among those its
     # pipeline.yml entry creates (discover() fails otherwise, as tested above).
