@@ -57,18 +57,14 @@ def text(value: Any) -> str:
 
 
 def local(ref: str) -> Path | None:
-    """The file a same-repository `uses:` names: GitHub's self-repository form `$/...` (this
-    repository at the workflow's commit) or the older workspace-relative `./...`."""
-    for prefix in ("$/", "./"):
-        if ref.startswith(prefix):
-            return ROOT / ref.removeprefix(prefix)
-    return None
+    """The file a same-repository `uses:` names (`./...`)."""
+    return ROOT / ref.removeprefix("./") if ref.startswith("./") else None
 
 
 # The list of stacks every matrix runs: stacks.yml's output (tests/test_workflow_stacks.py).
 STACK_MATRIX = "${{ fromJSON(needs.stacks.outputs.stacks) }}"
-STACKS_WORKFLOW = "$/.github/workflows/stacks.yml"
-SIGN_IN = "$/.github/actions/azure-sign-in"
+STACKS_WORKFLOW = "./.github/workflows/stacks.yml"
+SIGN_IN = "./.github/actions/azure-sign-in"
 
 
 def assert_lists_the_stacks(wf: dict[str, Any], job: dict[str, Any]) -> None:
@@ -139,7 +135,7 @@ def uses_steps(job: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
 def test_every_pull_request_runs_lint_tests_and_the_offline_plan_without_identity() -> None:
     checks = workflow("checks.yml")
     assert triggers(checks) == {"pull_request": None}, "every PR, forks included, no filter"
-    assert checks["jobs"]["test"]["uses"] == "$/.github/workflows/test.yml"
+    assert checks["jobs"]["test"]["uses"] == "./.github/workflows/test.yml"
     assert checks["jobs"]["test"]["permissions"] == {"contents": "read"}
     test_job = workflow("test.yml")["jobs"]["test"]
     runs = [s.get("run") for s in test_job["steps"]]
@@ -192,9 +188,9 @@ def test_main_deploys_every_stack_one_at_a_time_in_promotion_order() -> None:
     deploy = workflow("deploy.yml")
     on = triggers(deploy)
     assert on["push"] == {"branches": ["main"]}
-    assert deploy["jobs"]["test"]["uses"] == "$/.github/workflows/test.yml"
+    assert deploy["jobs"]["test"]["uses"] == "./.github/workflows/test.yml"
     job = deploy["jobs"]["deploy"]
-    assert job["uses"] == "$/.github/workflows/deploy-stack.yml"
+    assert job["uses"] == "./.github/workflows/deploy-stack.yml"
     assert job["with"] == {"stack": "${{ matrix.stack }}"}
     assert_lists_the_stacks(deploy, job)
     assert sorted(job["needs"]) == ["stacks", "test"], "nothing deploys before the tests pass"
@@ -377,10 +373,27 @@ def test_local_actions_and_workflows_referenced_exist() -> None:
                 if target is not None:
                     found += 1
                     assert target.exists(), ref
-                    # zizmor's self-repository: `$/` loads this repository at the workflow's
-                    # commit, never whatever an earlier step left in the workspace.
-                    assert ref.startswith("$/"), ref
     assert found >= 9
+
+
+def test_local_references_work_on_enterprise_server_and_older_runners() -> None:
+    # `./` works everywhere: a reusable workflow so named is read from the caller's own commit
+    # (GitHub changelog 2022-01-25), a local action from the checkout, so each such step comes
+    # after actions/checkout in its job. The `$/` form needs runner 2.336.0 and is on
+    # github.com only (GitHub changelog 2026-07-30).
+    steps_seen = 0
+    for path in WORKFLOW_FILES:
+        for job in load(path)["jobs"].values():
+            assert not job.get("uses", "").startswith("$/"), path.name
+            checked_out = False
+            for step in job.get("steps", []):
+                uses = step.get("uses", "")
+                assert not uses.startswith("$/"), path.name
+                checked_out |= uses.startswith("actions/checkout@")
+                if uses.startswith("./"):
+                    steps_seen += 1
+                    assert checked_out, f"{path.name}: {uses} before actions/checkout"
+    assert steps_seen >= 3
 
 
 def test_every_preview_and_deploy_runs_the_policy_pack() -> None:
