@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import os
 import re
 import shlex
@@ -239,3 +242,38 @@ def test_each_documented_command_works_in_a_new_shell(command: str) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     assert "command not found" not in result.stderr
     assert result.stdout.strip()
+
+
+# --- the docs say what is so ----------------------------------------------------------
+
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_every_test_file_a_page_cites_exists(page: Path) -> None:
+    # "a new `tests/…`" is a file that would be written, not one cited.
+    cited = set(re.findall(r"(?<!a new `)tests/[\w/]+\.py", page.read_text()))
+    assert not [c for c in cited if not (ROOT / c).exists()]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_no_paragraph_stops_mid_sentence(page: Path) -> None:
+    prose = re.sub(r"```.*?```", "", page.read_text(), flags=re.S)
+    for paragraph in re.split(r"\n\s*\n", prose):
+        last = paragraph.rstrip().splitlines()[-1] if paragraph.strip() else ""
+        assert not last.endswith((",", " a", " the", " and", " or")), last
+
+
+def test_the_offline_plan_page_lists_every_json_key(tmp_path: Path) -> None:
+    from tests.test_plan import VALID, project
+    from tools.cli import main
+
+    page = (ROOT / "docs" / "offline-plan.md").read_text()
+    [row] = [line for line in page.splitlines() if line.startswith("| `--json` |")]
+    documented = re.findall(r'"(\w+)"', row)
+    root = project(tmp_path / "project", {"team": VALID})
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        main(["plan", "--json", "--project-dir", str(root)])
+    document = json.loads(printed.getvalue())
+    # {"at", "ok", "stacks": [{...each stack's keys}]}, in the order the plan writes them.
+    assert documented == [*document, *document["stacks"][0]]
