@@ -174,3 +174,20 @@ def test_the_program_names_every_wrong_key_once(tmp_path: Path, now: Any) -> Non
         f"  - {PROJECT}:protec: not a setting of this project (value not shown); did you mean "
         f"{PROJECT}:protect?",
     ]
+
+
+def test_a_plaintext_secret_and_a_typo_are_reported_together(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stack = {**VALID, "azuread:clientSecret": PLANTED, "clientSecretRotationDay": 30}
+    root = project(tmp_path, {"team": stack})
+    code, document = plan_json(capsys, "--project-dir", str(root))
+    assert code == 1 and PLANTED not in json.dumps(document)
+    messages = [p.get("message") or p["key"] for p in document["stacks"][0]["problems"]]
+    assert messages == [
+        "azuread:clientSecret holds a plaintext value (not shown), and the azuread provider's "
+        "schema marks it secret: remove it, and set it with `pulumi config set --secret "
+        "azuread:clientSecret` (or leave it to the provider's environment variables or "
+        "OpenID Connect)",
+        f"{PROJECT}:clientSecretRotationDay",
+    ]

@@ -117,7 +117,8 @@ def _checked_config(
     result: StackResult, project_dir: Path, overrides: dict[str, Any] | None
 ) -> tuple[dict[str, str], Any]:
     """The config as the CLI hands it over and the program's arguments, or _Stop
-    with the CLI's or the program's problems in `result`."""
+    with every problem in `result`: plaintext credentials, then the CLI's or the
+    program's."""
     stack = result.stack
     try:
         result.warnings = advice(stack, project_dir, overrides)
@@ -128,21 +129,25 @@ def _checked_config(
         credentials = stack_secrets.review(values)
         result.encrypted = credentials.encrypted
         if credentials.problems:
-            raise offline.StackConfigError(path, credentials.problems)
+            _refuse(result, offline.StackConfigError(path, credentials.problems))
         config = offline.stack_config(stack, project_dir, overrides=overrides)
+        args = check_settings(stack, config)
     except offline.StackConfigError as error:
-        result.errors.append(str(error))
-        result.problems = [_pulumi_problem(error.path, p) for p in error.problems]
-        raise _Stop from None
-    try:
-        return config, check_settings(stack, config)
+        _refuse(result, error)
     except ConfigError as error:
         result.errors.append(str(error))
-        result.problems = [
+        result.problems += [
             {"source": "program", "key": p.key, "expected": p.expects, "got": p.got}
             for p in error.problems
         ]
-        raise _Stop from None
+    if result.errors:
+        raise _Stop
+    return config, args
+
+
+def _refuse(result: StackResult, error: offline.StackConfigError) -> None:
+    result.errors.append(str(error))
+    result.problems += [_pulumi_problem(error.path, p) for p in error.problems]
 
 
 def _run(result: StackResult, cloud: offline.PlaceholderCloud, **kwargs: Any) -> offline.ProgramRun:
