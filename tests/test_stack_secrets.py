@@ -191,3 +191,14 @@ def test_a_plaintext_secret_and_a_typo_are_reported_together(
         "OpenID Connect)",
         f"{PROJECT}:clientSecretRotationDay",
     ]
+
+
+def test_at_pulumi_up_a_stack_that_sets_nothing_is_told_what_to_set(now: Any) -> None:
+    # An empty stack file reaches the program as Pulumi.yaml's defaults only.
+    with pytest.raises(pulumi.RunError) as caught:
+        offline.run_program("team", now=now, overrides={}, read_stack_file=False)
+    assert str(caught.value).splitlines()[1:] == [
+        f"  - {PROJECT}:authenticateServiceUrl: not set, nor {PROJECT}:clusters: set it to "
+        "Pomerium's authenticate URL (e.g. https://authenticate.example.com), or list clusters "
+        "(is the stack's file empty, or its namespace mistyped?)"
+    ]
