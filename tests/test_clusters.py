@@ -234,3 +234,15 @@ def test_a_callers_provider_cannot_serve_several_clusters(now: datetime) -> None
 
     with pytest.raises(pulumi.RunError, match="do not pass the component a kubernetes provider"):
         offline.run(program, stack="app", config={}, now=now)
+
+
+def test_the_components_cluster_mistakes_use_the_python_names() -> None:
+    east = {"name": "east", "context": "aks-east", "authenticate_service_url": "https://a.test"}
+    green = {"name": "green", "context": "aks-green", "authenticateServiceUrl": "https://b.test"}
+    with pytest.raises(ConfigError) as caught:
+        settings_from_args({"clusters": [east, green]}, stack="prod")
+    assert [str(p) for p in caught.value.problems] == [
+        "clusters[1] (green): authenticateServiceUrl is not a key of a cluster; did you mean "
+        "authenticate_service_url?",
+        "clusters[1] (green): authenticate_service_url is missing",
+    ]
