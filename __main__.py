@@ -3,6 +3,7 @@
 import os
 
 import pulumi
+from pulumi.runtime import config as runtime_config
 
 from components.identity_provider import PomeriumIdentityProvider
 from components.settings import OPTIONS, PROJECT, ConfigError, args_from_config
@@ -14,9 +15,14 @@ raw = {option.key: value for option in OPTIONS if (value := config.get(option.ke
 azuread = pulumi.Config("azuread")
 environment = azuread.get("environment") or os.environ.get("ARM_ENVIRONMENT")
 tenant_id = azuread.get("tenantId") or os.environ.get("ARM_TENANT_ID")
+# Every key of the stack's config, for the check of keys no setting declares: the
+# language host hands the program the whole map as JSON in PULUMI_CONFIG (pulumi/pulumi
+# sdk/python/cmd/pulumi-language-python/main.go, `pulumiConfigVar`); the mock engine and
+# inline programs set it with set_all_config (pulumi/runtime/config.py).
+keys = sorted({*runtime_config.CONFIG.get(), *runtime_config.get_config_env()})
 try:
     args = args_from_config(
-        raw, environment=environment, tenant_id=tenant_id, stack=pulumi.get_stack()
+        raw, environment=environment, tenant_id=tenant_id, stack=pulumi.get_stack(), keys=keys
     )
 except ConfigError as error:
     raise pulumi.RunError(str(error)) from None

@@ -170,21 +170,21 @@ def reply_url(value: Any) -> str:
 
 # Keys as the component's arguments name them; config's camelCase keys are
 # translated before (settings.CLUSTER_CONFIG_KEYS).
-_CLUSTER_CHECKS: dict[str, Check] = {
+CLUSTER_CHECKS: dict[str, Check] = {
     "name": dns_label,
     "context": text(253),
     "authenticate_service_url": authenticate_url,
     "kubernetes_namespace": dns_label,
     "kubernetes_secret_name": dns_subdomain,
 }
-_CLUSTER_REQUIRED = ("name", "context", "authenticate_service_url")
+CLUSTER_REQUIRED = ("name", "context", "authenticate_service_url")
 
 
 def cluster(value: Any) -> dict[str, str]:
     """One entry of `clusters`, normalized; no unknown keys, a non-empty context."""
-    require(isinstance(value, dict) and set(value) <= set(_CLUSTER_CHECKS))
-    require(all(key in value for key in _CLUSTER_REQUIRED))
-    checked = {key: _CLUSTER_CHECKS[key](item) for key, item in value.items()}
+    require(isinstance(value, dict) and set(value) <= set(CLUSTER_CHECKS))
+    require(all(key in value for key in CLUSTER_REQUIRED))
+    checked = {key: CLUSTER_CHECKS[key](item) for key, item in value.items()}
     require(bool(checked["context"]))
     return checked
 

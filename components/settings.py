@@ -11,11 +11,11 @@ expects, before anything is registered.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import checks, clouds, rotation
+from . import checks, clouds, config_keys, rotation
 from .args import GroupMembershipClaim, PomeriumIdentityProviderArgs, SignInAudience
 from .checks import CALLBACK_PATH
 from .graph import DEFAULT_GRAPH_SCOPES, DELEGATED_SCOPE_IDS
@@ -291,8 +291,13 @@ class Problem:
     key: str
     expects: str
     got: Any
+    said: str = ""
+    """The message after the key, when it is not "expected …; got …" (e.g. a value
+    that must not be shown)."""
 
     def __str__(self) -> str:
+        if self.said:
+            return f"{self.key}: {self.said}"
         return f"{self.key}: expected {self.expects}; got {self.got!r}"
 
 
@@ -408,13 +413,19 @@ def _joined(checked: dict[str, Any], name: Callable[[str], str]) -> list[Problem
     url, clusters = checked.get("authenticate_service_url"), checked.get("clusters")
     if url is not None and clusters is not None and bool(url) == bool(clusters):
         both = f"{name('authenticateServiceUrl')} and {name('clusters')}"
+        expects = (
+            "exactly one of them: authenticateServiceUrl for one cluster, clusters (each "
+            "with its own authenticateServiceUrl) for several"
+        )
+        unset = (
+            f"not set, nor {name('clusters')}: set it to Pomerium's authenticate URL (e.g. "
+            "https://authenticate.example.com), or list clusters (is the stack's file empty, "
+            "or its namespace mistyped?)"
+        )
         found.append(
-            Problem(
-                both if url else name("authenticateServiceUrl"),
-                "exactly one of them: authenticateServiceUrl for one cluster, clusters (each "
-                "with its own authenticateServiceUrl) for several",
-                "both" if url else "",
-            )
+            Problem(both, expects, "both")
+            if url
+            else Problem(name("authenticateServiceUrl"), expects, "", unset)
         )
     adopt = ("adopt_application_object_id", "adopt_service_principal_object_id")
     if all(f in checked for f in adopt) and bool(checked[adopt[0]]) != bool(checked[adopt[1]]):
@@ -446,21 +457,46 @@ def _joined(checked: dict[str, Any], name: Callable[[str], str]) -> list[Problem
     return found
 
 
+# What each key of a cluster expects, as messages say it.
+CLUSTER_EXPECTS = {
+    "name": OPTIONS_BY_KEY["kubernetesNamespace"].expects,
+    "context": "the name of a kubeconfig context (not empty, at most 253 characters)",
+    "authenticate_service_url": OPTIONS_BY_KEY["authenticateServiceUrl"].expects.removesuffix(
+        ", unless clusters is set"
+    ),
+    "kubernetes_namespace": OPTIONS_BY_KEY["kubernetesNamespace"].expects,
+    "kubernetes_secret_name": OPTIONS_BY_KEY["kubernetesSecretName"].expects,
+}
+ARGUMENT_KEYS = {key: key for key in CLUSTER_EXPECTS}
+
+
 def validate(
     values: Mapping[str, Any],
     *,
     stack: str,
     name: Callable[[str], str],
     context: str,
+    cluster_keys: Mapping[str, str] = ARGUMENT_KEYS,
 ) -> Settings:
     """Settings from `values` keyed by component field names (missing optional
-    keys take their defaults), or ConfigError naming every bad key via `name`."""
-    problems: list[Problem] = []
+    keys take their defaults), or ConfigError naming every bad key via `name`, and
+    each bad cluster's keys as the caller spelled them (`cluster_keys`: the caller's
+    key -> the argument name)."""
+    found = config_keys.cluster_entries(
+        values.get("clusters"), where=name("clusters"), keys=cluster_keys, expects=CLUSTER_EXPECTS
+    )
+    clusters = OPTIONS_BY_KEY["clusters"]
+    problems = [Problem(key, clusters.expects, None, said) for key, said in found]
+    if not found:
+        values = {**values, "clusters": with_argument_keys(values.get("clusters"), cluster_keys)}
 
     def bad(option: Option, got: Any) -> None:
-        problems.append(Problem(name(option.key), option.expects, got))
+        if not (option is clusters and found):
+            problems.append(Problem(name(option.key), option.expects, got))
 
     checked = _checked(values, bad)
+    if found:
+        checked.pop("clusters", None)  # said entry by entry above; no rule joins it
     problems += _joined(checked, name)
     if problems:
         raise ConfigError(problems, context=context)
@@ -518,14 +554,13 @@ CLUSTER_CONFIG_KEYS = {
 }
 
 
-def _cluster_fields(value: Any) -> Any:
-    """Config's camelCase cluster keys as argument names (unknown keys kept, to be refused)."""
+def with_argument_keys(value: Any, keys: Mapping[str, str]) -> Any:
+    """Each cluster's keys as the component's arguments name them (`keys`: the caller's
+    spelling -> the argument's); anything else is left as it is, for the checks."""
     if not isinstance(value, list):
         return value
     return [
-        {CLUSTER_CONFIG_KEYS.get(k, k): v for k, v in item.items()}
-        if isinstance(item, dict)
-        else item
+        {keys.get(k, k): v for k, v in item.items()} if isinstance(item, dict) else item
         for item in value
     ]
 
@@ -551,17 +586,30 @@ def _decode(option: Option, raw: str) -> tuple[bool, Any]:
     return isinstance(value, list), value
 
 
+def undeclared_keys(keys: Iterable[str]) -> list[Problem]:
+    """Keys of this project's namespace (full `namespace:key`) that no option declares,
+    each with the nearest declared key; never their values."""
+    found = config_keys.undeclared(keys, project=PROJECT, declared=OPTIONS_BY_KEY)
+    return [Problem(key, "one of this project's settings", None, said) for key, said in found]
+
+
+def _rank(order: list[str], key: str) -> int:
+    return order.index(key) if key in order else len(order)
+
+
 def args_from_config(
     raw: Mapping[str, str],
     *,
     environment: str | None,
     stack: str,
     tenant_id: str | None = None,
+    keys: Iterable[str] = (),
 ) -> PomeriumIdentityProviderArgs:
     """The component's arguments from the stack's config strings (keys without
     the namespace), validated: ConfigError names every wrong key. `tenant_id`:
-    the azuread provider's `tenantId` setting, if the stack pins one."""
-    problems: list[Problem] = []
+    the azuread provider's `tenantId` setting, if the stack pins one; `keys`: every
+    full key of the stack's config, checked for keys no option declares."""
+    problems: list[Problem] = undeclared_keys(keys)
     if tenant_id and not checks.GUID.match(tenant_id):
         # The provider URL names the tenant, and Pomerium requires the discovery
         # document's issuer to equal it: Entra ID's issuer names the tenant's GUID.
@@ -581,19 +629,28 @@ def args_from_config(
             continue
         ok, value = _decode(option, text)
         if ok:
-            values[option.field] = _cluster_fields(value) if option.key == "clusters" else value
+            values[option.field] = value
         else:
             problems.append(Problem(_config_name(option.key), option.expects, value))
     values[ENVIRONMENT_OPTION.field] = environment or clouds.DEFAULT_ENVIRONMENT
     context = f'Invalid configuration for stack "{stack}"'
     try:
-        validate(values, stack=stack, name=_config_name, context=context)
+        validate(
+            values,
+            stack=stack,
+            name=_config_name,
+            context=context,
+            cluster_keys=CLUSTER_CONFIG_KEYS,
+        )
     except ConfigError as error:
         # Values that did not decode were left out above; keep every problem,
         # in the order of the table.
         problems += error.problems
     if problems:
         order = [TENANT_KEY, *(_config_name(o.key) for o in (*OPTIONS, ENVIRONMENT_OPTION))]
-        problems.sort(key=lambda p: order.index(p.key) if p.key in order else len(order))
+        # A cluster's problems (`…:clusters[1] (green)`) stand where `clusters` does.
+        problems.sort(key=lambda p: _rank(order, p.key.partition("[")[0]))
         raise ConfigError(problems, context=context)
+    if "clusters" in values:
+        values["clusters"] = with_argument_keys(values["clusters"], CLUSTER_CONFIG_KEYS)
     return values  # type: ignore[return-value]

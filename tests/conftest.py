@@ -23,3 +23,9 @@ def no_tenant_is_read() -> Iterator[None]:
 
     with policy_reader.use_reader(policy_reader.offline_reader("tests read no tenant")):
         yield
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The checks of the team's own stack files (stacks/, .github/pipeline.yml): what must
+    # hold of any stack. tests/test_make_it_yours.py runs them on a copy a team changed.
+    config.addinivalue_line("markers", "stack_files: a check of every file in stacks/")

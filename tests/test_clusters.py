@@ -58,22 +58,89 @@ def test_each_cluster_has_its_secret_and_every_reply_url_once() -> None:
     assert settings.kubernetes_secret == "pomerium/idp"
 
 
+C = "pomerium-azure-ad:clusters"
+URL = (
+    "an https URL with a host and an optional port, and no path, query, fragment or user info "
+    "(e.g. https://authenticate.example.com)"
+)
+LABEL = (
+    "a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending "
+    "with a letter or digit"
+)
+
+
 @pytest.mark.parametrize(
-    "entries",
+    ("entries", "said"),
     [
-        [EAST, {**WEST, "name": "east"}],  # a name twice
-        [EAST, {**WEST, "context": "aks-prod-east"}],  # a context twice
-        [{**EAST, "name": "East"}],  # not a DNS-1123 label
-        [{**EAST, "context": ""}],
-        [{k: v for k, v in EAST.items() if k != "context"}],
-        [{**EAST, "kubeconfig": "/root/.kube/config"}],  # an unknown key
-        [{**EAST, "authenticateServiceUrl": "http://authenticate.example.com"}],
+        ([EAST, {**WEST, "name": "east"}], [f"{C}: two clusters have name 'east'"]),
+        (
+            [EAST, {**WEST, "context": "aks-prod-east"}],
+            [f"{C}: two clusters have context 'aks-prod-east'"],
+        ),
+        ([{**EAST, "name": "East"}], [f"{C}[0] (East): name: expected {LABEL}; got 'East'"]),
+        (
+            [EAST, {**WEST, "name": "green", "context": ""}],
+            [
+                f"{C}[1] (green): context: expected the name of a kubeconfig context (not "
+                "empty, at most 253 characters); got ''"
+            ],
+        ),
+        (
+            [EAST, {k: v for k, v in WEST.items() if k != "context"} | {"name": "green"}],
+            [f"{C}[1] (green): context is missing"],
+        ),
+        (
+            [{**EAST, "kubeconfig": "/root/.kube/config"}],
+            [f"{C}[0] (east): kubeconfig is not a key of a cluster"],
+        ),
+        (
+            [EAST, {**WEST, "kubeNamespace": "x"}],
+            [
+                f"{C}[1] (west): kubeNamespace is not a key of a cluster; did you mean "
+                "kubernetesNamespace?"
+            ],
+        ),
+        (
+            [{**EAST, "authenticateServiceUrl": "http://authenticate.example.com"}],
+            [
+                f"{C}[0] (east): authenticateServiceUrl: expected {URL}; got "
+                "'http://authenticate.example.com'"
+            ],
+        ),
+        (
+            [{**EAST, "authenticate_service_url": "https://a.example.com"}],
+            [
+                f"{C}[0] (east): authenticate_service_url is not a key of a cluster; did you "
+                "mean authenticateServiceUrl?"
+            ],
+        ),
+        (
+            ["east"],
+            [
+                f"{C}[0]: expected a mapping of name, context, authenticateServiceUrl, "
+                "kubernetesNamespace, kubernetesSecretName; got 'east'"
+            ],
+        ),
+    ],
+    ids=[
+        "name-twice",
+        "context-twice",
+        "label",
+        "empty-context",
+        "no-context",
+        "unknown-key",
+        "typo",
+        "http",
+        "snake-case",
+        "not-a-mapping",
     ],
 )
-def test_a_wrong_cluster_list_is_named(entries: list[dict[str, Any]]) -> None:
-    found = problems(clusters(*entries))
-    assert list(found) == ["pomerium-azure-ad:clusters"]
-    assert "distinct names and contexts" in found["pomerium-azure-ad:clusters"]
+def test_a_wrong_cluster_is_named_by_its_place_and_name_in_the_users_spelling(
+    entries: list[Any], said: list[str]
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        args_from_config(clusters(*entries), environment=None, stack="prod")
+    assert [str(p) for p in caught.value.problems] == said
 
 
 def test_clusters_and_the_top_level_url_exclude_each_other() -> None:
@@ -167,3 +234,15 @@ def test_a_callers_provider_cannot_serve_several_clusters(now: datetime) -> None
 
     with pytest.raises(pulumi.RunError, match="do not pass the component a kubernetes provider"):
         offline.run(program, stack="app", config={}, now=now)
+
+
+def test_the_components_cluster_mistakes_use_the_python_names() -> None:
+    east = {"name": "east", "context": "aks-east", "authenticate_service_url": "https://a.test"}
+    green = {"name": "green", "context": "aks-green", "authenticateServiceUrl": "https://b.test"}
+    with pytest.raises(ConfigError) as caught:
+        settings_from_args({"clusters": [east, green]}, stack="prod")
+    assert [str(p) for p in caught.value.problems] == [
+        "clusters[1] (green): authenticateServiceUrl is not a key of a cluster; did you mean "
+        "authenticate_service_url?",
+        "clusters[1] (green): authenticate_service_url is missing",
+    ]

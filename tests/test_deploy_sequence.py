@@ -239,7 +239,7 @@ def test_the_scheduled_rotation_targets_suffice_once_the_provider_is_deployed() 
 
     state = first_deploy(FIXTURES["basic"])
     program, full = run(FIXTURES["basic"], NEXT_30_DAY_PERIOD + timedelta(hours=1))
-    done = deploy(state, program, config=full, targets=rotation_targets("sequence"))
+    done = deploy(state, program, config=full, targets=rotation_targets("sequence", clusters=[]))
 
     assert done.ok, done.errors
     assert [(s.op, s.type) for s in done.changes] == [
@@ -256,7 +256,7 @@ def test_a_targeted_rotation_of_a_commit_never_deployed_is_refused() -> None:
 
     state = recorded_state("basic")
     program, full = run(FIXTURES["basic"], NEXT_30_DAY_PERIOD + timedelta(hours=1))
-    done = deploy(state, program, config=full, targets=rotation_targets("sequence"))
+    done = deploy(state, program, config=full, targets=rotation_targets("sequence", clusters=[]))
 
     assert any("was not specified in --target list" in e for e in done.errors)
     assert not done.ops("replace", SECRET)
@@ -406,6 +406,7 @@ def test_two_years_of_weekly_deploys_after_adoption() -> None:
     check_two_years(FIXTURES["adoption"], 90, world=adoption_world())
 
 
+@pytest.mark.stack_files
 @pytest.mark.parametrize("stack", offline.stack_names())
 def test_every_stack_file_deploys_for_two_years(stack: str) -> None:
     """Whatever a team writes in its stack files, the promises hold."""

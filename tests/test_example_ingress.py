@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from components import settings
+from tests.stacks import run_fixture
 from tools import offline
 
 EXAMPLE = offline.PROJECT_DIR / "examples" / "pomerium-ingress"
@@ -49,8 +50,9 @@ class CloudWithIdentityStack(offline.PlaceholderCloud):
 
 @pytest.fixture(scope="module")
 def identity_outputs() -> dict[str, offline.StackOutput]:
-    """This project's prod stack outputs, from its real program run offline."""
-    return offline.run_program("prod", now=NOW).outputs
+    """The outputs of this project's real program, run offline on the tests' own prod
+    fixture (tests/stacks.py): never the team's stack files."""
+    return run_fixture("prod", now=NOW).outputs
 
 
 def example_config(**overrides: Any) -> dict[str, str]:

@@ -19,6 +19,7 @@ import pulumi
 import pytest
 
 from components.secret_data import SECRET_KEYS
+from tests.stacks import run_fixture
 from tests.test_example_ingress import (
     EXAMPLE,
     IDENTITY_STACK,
@@ -46,8 +47,9 @@ def load_plain_deployment() -> Any:
 
 @pytest.fixture(scope="module")
 def identity_outputs() -> dict[str, offline.StackOutput]:
-    """This project's prod stack outputs, from its real program run offline."""
-    return offline.run_program("prod", now=NOW).outputs
+    """The outputs of this project's real program, run offline on the tests' own prod
+    fixture (tests/stacks.py): never the team's stack files."""
+    return run_fixture("prod", now=NOW).outputs
 
 
 def render(outputs: dict[str, offline.StackOutput]) -> dict[str, Any]:

@@ -145,17 +145,37 @@ def team_project(tmp_path: Path) -> Path:
 
 
 def test_cli_reads_the_rotation_days_from_the_stack_file(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = ["--project-dir", str(team_project(tmp_path)), "--stack", "monthly"]
     # Every 30 days: 53 days left is enough after a rotation, 40 is not.
     ok = main([*root, "--when", "after", "--expires-at", "2027-01-18T00:00:00Z"], now=NOW)
     assert ok == 0
     assert "OK" in capsys.readouterr().out
-    late = main([*root, "--when", "after", "--expires-at", "2027-01-05T00:00:00Z"], now=NOW)
-    out = capsys.readouterr().out
-    assert late == 1
-    assert out.startswith("::error title=Client secret close to expiry::")
+    late = ["--when", "after", "--expires-at", "2027-01-05T00:00:00Z"]
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert main([*root, *late], now=NOW) == 1
+    assert capsys.readouterr().out.startswith(
+        "::error title=Client secret close to expiry::stack monthly, after rotation: "
+    )
+    # A person at a terminal gets plain words on stderr, no workflow command.
+    monkeypatch.delenv("GITHUB_ACTIONS")
+    assert main([*root, *late], now=NOW) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("error: stack monthly, after rotation: ")
+
+
+def test_an_expired_secret_is_said_to_have_expired_days_ago(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    root = ["--project-dir", str(team_project(tmp_path)), "--stack", "monthly"]
+    # NOW is 2026-11-26T00:00Z: 2025-12-20T12:00Z is 340.5 days before it.
+    argv = [*root, "--when", "before", "--expires-at", "2025-12-20T12:00:00Z"]
+    assert main(argv, now=NOW) == 1
+    err = capsys.readouterr().err
+    assert "the client secret in the Kubernetes Secret expired at 2025-12-20T12:00:00Z, " in err
+    assert "340.5 days ago, but" in err and "-340" not in err
 
 
 def test_the_pulumi_yaml_default_applies_when_the_stack_sets_none(tmp_path: Path) -> None:
@@ -165,29 +185,43 @@ def test_the_pulumi_yaml_default_applies_when_the_stack_sets_none(tmp_path: Path
 
 
 def test_cli_refuses_a_stack_without_a_stack_file(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
     argv = ["--project-dir", str(team_project(tmp_path)), "--stack", "missing"]
     argv += ["--when", "before", "--expires-at", "2027-01-18T00:00:00Z"]
     assert main(argv, now=NOW) == 2
-    assert "no stack file Pulumi.missing.yaml" in capsys.readouterr().out
+    assert capsys.readouterr().out == (
+        "::error title=Client secret expiry check::stack missing: --stack missing: no stack "
+        "file stacks/Pulumi.missing.yaml (this project's stacks: monthly, plain): is this the "
+        "commit the stack was deployed from?\n"
+    )
 
 
 @pytest.mark.parametrize(
-    ("value", "fragment"),
+    ("value", "message"),
     [
-        ("", "no such output"),
-        ("next week", "Invalid isoformat"),
-        ("2027-01-18T00:00:00", "time zone"),
+        ("", "client_secret_expires_at is empty: the stack has no such output (deploy it first)"),
+        (
+            "next week",
+            "client_secret_expires_at 'next week' is not a date and time such as "
+            "2027-01-18T00:00:00Z",
+        ),
+        ("2027-01-18T00:00:00", "client_secret_expires_at has no time zone: '2027-01-18T00:00:00'"),
     ],
 )
-def test_cli_refuses_bad_input_loudly(
-    capsys: pytest.CaptureFixture[str], value: str, fragment: str
+def test_cli_refuses_bad_input_in_plain_words(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    value: str,
+    message: str,
 ) -> None:
-    assert main(["--stack", "dev", "--when", "before", "--expires-at", value], now=NOW) == 2
-    out = capsys.readouterr().out
-    assert out.startswith("::error title=Client secret expiry check::stack dev:")
-    assert fragment in out
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    argv = ["--project-dir", str(team_project(tmp_path)), "--stack", "monthly"]
+    assert main([*argv, "--when", "before", "--expires-at", value], now=NOW) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == f"error: stack monthly: {message}\n"
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 SIGN_IN = ROOT / ".github" / "actions" / "azure-sign-in" / "action.yml"
 # GitHub's self-repository form: this repository at the workflow's commit.
-SIGN_IN_REF = "$/.github/actions/azure-sign-in"
+SIGN_IN_REF = "./.github/actions/azure-sign-in"
 
 # azure/login: the values it accepts, compared in lower case (LoginConfig.azureSupportedCloudName).
 AZURE_LOGIN_ENVIRONMENTS = {

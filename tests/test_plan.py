@@ -69,6 +69,7 @@ VALID = {"authenticateServiceUrl": "https://authenticate.example.com"}
 # --- the example stacks ------------------------------------------------------
 
 
+@pytest.mark.stack_files
 @pytest.mark.parametrize("stack", STACKS)
 def test_each_example_stack_is_planned_from_its_stack_file(
     capsys: pytest.CaptureFixture[str], stack: str
@@ -122,6 +123,7 @@ def test_each_example_stack_is_planned_from_its_stack_file(
     )
 
 
+@pytest.mark.stack_files
 def test_all_stacks_in_one_run_as_text(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = plan(capsys)
     assert code == 0, err
@@ -135,6 +137,7 @@ def test_all_stacks_in_one_run_as_text(capsys: pytest.CaptureFixture[str]) -> No
     assert "<tenant-id>:" in out and "azuread:tenantId" in out
 
 
+@pytest.mark.stack_files
 def test_unknown_stack_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = plan(capsys, "--stack", "nope")
     assert code == 2 and out == ""
@@ -172,11 +175,14 @@ def test_invalid_stacks_report_a_deploys_messages_and_exit_non_zero(
         assert line in out
     assert "protect" in str(cli_error.value) and "clientSecretRotationDays" in str(cli_error.value)
     assert "authenticateServiceUrl" in out and "kubernetesNamespace" in out
-    assert "Stack good: plan at" in out and "Stack typo: plan at" in out
-    assert "2 of 4 stacks invalid: mistyped, wrong" in out
-    # A deploy ignores an undeclared key silently; the plan says so.
-    assert "clientSecretRotationDay is not declared in Pulumi.yaml" in out
-    assert f"did you mean {PROJECT}:clientSecretRotationDays?" in out
+    assert "Stack good: plan at" in out and "Stack typo: INVALID" in out
+    assert "3 of 4 stacks invalid: mistyped, typo, wrong" in out
+    # The CLI would ignore an undeclared key silently; the program (and so the plan)
+    # refuses it, with the key it most likely meant.
+    assert (
+        f"  - {PROJECT}:clientSecretRotationDay: not a setting of this project (value not "
+        f"shown); did you mean {PROJECT}:clientSecretRotationDays?\n"
+    ) in out
 
     code, document = plan_json(capsys, "--project-dir", str(root))
     assert code == 1 and document["ok"] is False
@@ -203,6 +209,7 @@ def test_only_the_named_stacks_are_planned(
 # --- --json ---------------------------------------------------------------------
 
 
+@pytest.mark.stack_files
 def test_json_holds_the_whole_plan(capsys: pytest.CaptureFixture[str]) -> None:
     code, document = plan_json(capsys, "--at", AT)
     assert code == 0 and document["ok"] is True
@@ -260,6 +267,7 @@ def crd_schema() -> dict[str, Any]:
     return dict(crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"])
 
 
+@pytest.mark.stack_files
 def test_out_writes_valid_files_for_each_stack(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -306,11 +314,12 @@ def check_rendered(
 def test_out_names_the_bootstrap_secret_from_the_flag(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    root, out = project(tmp_path / "project", {"team": VALID}), tmp_path / "out"
     code, _, _ = plan(
-        capsys, "--stack", "dev", "--out", str(tmp_path), "--bootstrap-secret", "ops/boot"
+        capsys, "--project-dir", str(root), "--out", str(out), "--bootstrap-secret", "ops/boot"
     )
     assert code == 0
-    assert read_documents(tmp_path / "dev" / "pomerium.yaml")["spec"]["secrets"] == "ops/boot"
+    assert read_documents(out / "team" / "pomerium.yaml")["spec"]["secrets"] == "ops/boot"
     with pytest.raises(SystemExit) as exit_:
         main(["plan", "--bootstrap-secret", "boot"])
     assert exit_.value.code == 2
@@ -349,14 +358,17 @@ def test_the_pomerium_resource_check_rejects_what_the_crd_rejects() -> None:
 # --- --at -----------------------------------------------------------------------
 
 
-def test_at_shows_the_rotation_of_another_day(capsys: pytest.CaptureFixture[str]) -> None:
-    days = settings_of("dev")["client_secret_rotation_days"]
+def test_at_shows_the_rotation_of_another_day(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    days = 30
+    root = project(tmp_path, {"team": {**VALID, "clientSecretRotationDays": days}})
     today = rotation.plan_rotation(datetime.fromisoformat(f"{AT}T00:00:00+00:00"), days)
     later = today.next_rotation + timedelta(days=1)
     environment = dict(os.environ)
 
-    _, first = plan_json(capsys, "--stack", "dev", "--at", AT)
-    _, second = plan_json(capsys, "--stack", "dev", "--at", later.isoformat())
+    _, first = plan_json(capsys, "--project-dir", str(root), "--at", AT)
+    _, second = plan_json(capsys, "--project-dir", str(root), "--at", later.isoformat())
 
     def current(document: dict[str, Any]) -> dict[str, Any]:
         (credential,) = [
@@ -387,12 +399,14 @@ def test_at_rejects_what_is_not_a_date(capsys: pytest.CaptureFixture[str]) -> No
 PLANTED = "planted-Cl13nt-S3cret-value~"
 
 
+@pytest.mark.stack_files
 def test_a_planted_client_secret_never_leaves_the_process(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(offline, "PLACEHOLDER_CLIENT_SECRET", PLANTED)
     # The planted value does reach the program, so the check below can fail.
-    result = runner.plan_stack("dev", now=datetime.fromisoformat(f"{AT}T00:00:00+00:00"))
+    # Any of the team's stacks: they are what the loop below plans.
+    result = runner.plan_stack(STACKS[0], now=datetime.fromisoformat(f"{AT}T00:00:00+00:00"))
     assert any(PLANTED in value for value in result.secrets)
     assert result.run is not None
     secret_inputs = result.run.one("core/v1:Secret").inputs["stringData"]
@@ -554,7 +568,8 @@ def test_out_pointing_at_a_file_is_a_usage_error(
 ) -> None:
     target = tmp_path / "plan.txt"
     target.write_text("")
-    code, out, err = plan(capsys, "--stack", "dev", "--out", str(target))
+    root = project(tmp_path / "project", {"team": VALID})
+    code, out, err = plan(capsys, "--project-dir", str(root), "--out", str(target))
     assert code == 2 and out == ""
     assert "is a file, not a folder" in err
 
@@ -573,10 +588,12 @@ def test_an_explicit_assignment_required_false_with_groups_is_called_out(
     assert stack["plan"]["service_principal"]["assigned_groups"] == sorted(groups)
 
 
-def test_the_text_plan_shows_the_sign_on_url(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = plan(capsys, "--stack", "dev")
-    url = offline.stack_config("dev")[f"{PROJECT}:authenticateServiceUrl"].rstrip("/")
-    assert "sign-on URL:" in out and url in out
+def test_the_text_plan_shows_the_sign_on_url(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path, {"team": {"authenticateServiceUrl": "https://sso.team.test/"}})
+    _, out, _ = plan(capsys, "--project-dir", str(root))
+    assert "sign-on URL:       https://sso.team.test\n" in out
 
 
 def test_the_plan_lists_what_the_deploy_identity_needs(
@@ -602,3 +619,15 @@ def test_the_plan_lists_what_the_deploy_identity_needs(
         "Application.Read.All",
         "DelegatedPermissionGrant.ReadWrite.All",
     }
+
+
+def test_a_stack_naming_its_deployer_gets_no_warning_about_the_plans_own_identity(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The README asks pipelines to set deployerObjectId; the plan deploys as that identity.
+    deployer = "3F2504E0-4F89-41D3-9A0C-0305E82C3301"
+    root = project(tmp_path, {"team": {**VALID, "deployerObjectId": deployer}})
+    code, document = plan_json(capsys, "--project-dir", str(root))
+    (stack,) = document["stacks"]
+    assert code == 0 and stack["warnings"] == [] and stack["plan"]["warnings"] == []
+    assert stack["plan"]["application"]["owners"] == [deployer.lower()]

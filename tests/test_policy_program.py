@@ -12,6 +12,7 @@ import pytest
 from components import clock
 from policy.harness import Finding, evaluate
 from policy.pack import POLICIES
+from tests.stacks import run_fixture
 from tools import offline
 
 # Inside a rotation period, and the day a new one starts (a rotating deploy).
@@ -47,6 +48,7 @@ def run_at(stack: str, now: datetime, **kwargs: Any) -> dict[str, Any]:
         return judge(run)
 
 
+@pytest.mark.stack_files
 @pytest.mark.parametrize("now", MOMENTS)
 @pytest.mark.parametrize("stack", offline.stack_names())
 def test_the_projects_stacks_pass_every_policy(stack: str, now: datetime) -> None:
@@ -76,7 +78,7 @@ def test_a_stack_breaking_the_rules_is_caught_by_each_policy() -> None:
 
 
 def test_a_stricter_pack_config_catches_the_projects_client_secrets() -> None:
-    run = offline.run_program("dev", now=MOMENTS[0])
+    run = run_fixture("dev", now=MOMENTS[0])
     config = {
         "client-secrets-per-application": {"maxSecretsPerApplication": 1},
         # dev rotates every 30 days: its secrets end within 83 days.

@@ -78,6 +78,7 @@ def test_the_crd_uses_the_formats_checked_here() -> None:
     assert SCHEMA["properties"]["spec"]["properties"]["secrets"]["format"] == "namespace/name"
 
 
+@pytest.mark.stack_files
 @pytest.mark.parametrize("stack", offline.stack_names())
 def test_outputs_fill_a_valid_pomerium_resource(stack: str, now: datetime) -> None:
     run = offline.run_program(stack, now=now)

@@ -58,6 +58,7 @@ def stack_setting(stack: str, key: str) -> Any:
         return raw
 
 
+@pytest.mark.stack_files
 @pytest.mark.parametrize("stack", STACKS)
 def test_stack_registers_the_guides_resources(stack: str, now: datetime) -> None:
     run = run_program(stack, now=now, cloud=planted_cloud())
@@ -87,6 +88,7 @@ def test_stack_registers_the_guides_resources(stack: str, now: datetime) -> None
     assert len(run.of_type(SECRET)) == max(1, len(stack_setting(stack, "clusters")))
 
 
+@pytest.mark.stack_files
 @pytest.mark.parametrize("stack", STACKS)
 def test_stack_outputs_are_the_contract(stack: str, now: datetime) -> None:
     run = run_program(stack, now=now, cloud=planted_cloud())
@@ -113,6 +115,7 @@ def test_stack_outputs_are_the_contract(stack: str, now: datetime) -> None:
     assert outputs["client_secret"] == f"{PLANTED}-{current.state['keyId']}"
 
 
+@pytest.mark.stack_files
 @pytest.mark.parametrize("stack", STACKS)
 def test_kubernetes_secret_holds_what_pomerium_reads(stack: str, now: datetime) -> None:
     run = run_program(stack, now=now, cloud=planted_cloud())
@@ -149,6 +152,7 @@ def test_kubernetes_secret_holds_what_pomerium_reads(stack: str, now: datetime) 
     )
 
 
+@pytest.mark.stack_files
 @pytest.mark.parametrize("stack", STACKS)
 def test_client_secret_appears_nowhere_in_plain_text(stack: str, now: datetime) -> None:
     run = run_program(stack, now=now, cloud=planted_cloud())
@@ -164,6 +168,7 @@ def test_client_secret_appears_nowhere_in_plain_text(stack: str, now: datetime) 
     assert set(CLIENT_SECRET_KEYS) <= set(SECRET_KEYS)
 
 
+@pytest.mark.stack_files
 @pytest.mark.parametrize("stack", STACKS)
 def test_default_stack_makes_one_invoke(stack: str, now: datetime) -> None:
     run = run_program(stack, now=now)
@@ -300,6 +305,7 @@ def all_inputs(run: offline.ProgramRun) -> dict[str, Any]:
     return {r.name: r.inputs for r in run.registrations}
 
 
+@pytest.mark.stack_files
 @pytest.mark.parametrize("stack", STACKS)
 def test_a_second_deploy_in_the_period_changes_nothing(stack: str, now: datetime) -> None:
     first = run_program(stack, now=now)

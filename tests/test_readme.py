@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+import os
 import re
+import shlex
+import shutil
+import subprocess
 from datetime import datetime
 from pathlib import Path
 
@@ -176,3 +183,97 @@ def test_relative_links_and_anchors_resolve(page: Path) -> None:
         elif anchor and resolved.suffix == ".md" and anchor not in anchors(resolved.read_text()):
             broken.append(f"{target}: no such heading")
     assert broken == []
+
+
+# --- the README's commands, typed into a new shell -----------------------------------
+
+# Documented commands this test does not run, and where they are run instead.
+NOT_RUN_HERE = {
+    "./scripts/test": "it is the command that runs this test",
+    "./scripts/deploy": "needs the Pulumi CLI, a tenant and a cluster: tests/test_scripts.py "
+    "runs it with stand-ins",
+}
+# Commands that need a cloud or a cluster: shown to resolve (`--help`), not run.
+HELP_ONLY = ("./scripts/pomerium-azure-ad verify",)
+
+
+def documented_commands() -> list[str]:
+    """Every `./scripts/…` line of the README's shell blocks and inline code."""
+    found: list[str] = []
+    for block in re.findall(r"```sh\n(.*?)```", README, re.S):
+        found += [line.split("  #")[0].strip() for line in block.splitlines()]
+    found += re.findall(r"`(\./scripts/[^`…]*)`", README)
+    return list(dict.fromkeys(c for c in found if c.startswith("./scripts/")))
+
+
+def new_shell_path() -> str:
+    """PATH as a new shell has it: not the project's .tools/bin, where the scripts put uv
+    when it was missing (uv elsewhere, e.g. ~/.local/bin, is the user's own)."""
+    uv = shutil.which("uv")
+    folders = ["/usr/local/bin", "/usr/bin", "/bin"]
+    if uv and Path(uv).parent != ROOT / ".tools" / "bin":
+        folders.append(str(Path(uv).parent))
+    return ":".join(folders)
+
+
+def test_the_readme_documents_its_commands() -> None:
+    commands = documented_commands()
+    assert "./scripts/plan" in commands and "./scripts/pomerium-azure-ad --help" in commands
+    assert "./scripts/pomerium-azure-ad verify --stack <stack>" in commands
+
+
+@pytest.mark.parametrize(
+    "command", [c for c in documented_commands() if c.split()[0] not in NOT_RUN_HERE]
+)
+def test_each_documented_command_works_in_a_new_shell(command: str) -> None:
+    stack = offline.stack_names()[0]
+    words = shlex.split(command.replace("<stack>", stack))
+    if command.startswith(HELP_ONLY):
+        words = [*words[:2], "--help"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "VIRTUAL_ENV"))}
+    result = subprocess.run(
+        words,
+        cwd=ROOT,
+        env={**env, "PATH": new_shell_path()},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "command not found" not in result.stderr
+    assert result.stdout.strip()
+
+
+# --- the docs say what is so ----------------------------------------------------------
+
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_every_test_file_a_page_cites_exists(page: Path) -> None:
+    # "a new `tests/…`" is a file that would be written, not one cited.
+    cited = set(re.findall(r"(?<!a new `)tests/[\w/]+\.py", page.read_text()))
+    assert not [c for c in cited if not (ROOT / c).exists()]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_no_paragraph_stops_mid_sentence(page: Path) -> None:
+    prose = re.sub(r"```.*?```", "", page.read_text(), flags=re.S)
+    for paragraph in re.split(r"\n\s*\n", prose):
+        last = paragraph.rstrip().splitlines()[-1] if paragraph.strip() else ""
+        assert not last.endswith((",", " a", " the", " and", " or")), last
+
+
+def test_the_offline_plan_page_lists_every_json_key(tmp_path: Path) -> None:
+    from tests.test_plan import VALID, project
+    from tools.cli import main
+
+    page = (ROOT / "docs" / "offline-plan.md").read_text()
+    [row] = [line for line in page.splitlines() if line.startswith("| `--json` |")]
+    documented = re.findall(r'"(\w+)"', row)
+    root = project(tmp_path / "project", {"team": VALID})
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        main(["plan", "--json", "--project-dir", str(root)])
+    document = json.loads(printed.getvalue())
+    # {"at", "ok", "stacks": [{...each stack's keys}]}, in the order the plan writes them.
+    assert documented == [*document, *document["stacks"][0]]

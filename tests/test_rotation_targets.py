@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +24,7 @@ def engine_urn(registration: offline.Registration, stack: str) -> str:
     return f"urn:pulumi:{stack}::{PROJECT}::{qualified}::{registration.name}"
 
 
+@pytest.mark.stack_files
 @pytest.mark.parametrize("stack", offline.stack_names())
 def test_targets_are_the_credentials_their_proof_the_secret_and_their_parents(stack: str) -> None:
     run = offline.run_program(stack, now=datetime(2026, 11, 26, tzinfo=UTC))
@@ -48,11 +50,64 @@ def test_targets_are_the_credentials_their_proof_the_secret_and_their_parents(st
     assert untouched and not set(untouched) & set(rotation_targets(stack))
 
 
-def test_cli_prints_one_urn_a_line(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--stack", "prod"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert lines == rotation_targets("prod")
-    assert lines[0] == (
-        "urn:pulumi:prod::pomerium-azure-ad::pomerium-azure-ad:index:PomeriumIdentityProvider"
-        "$azuread:index/applicationPassword:ApplicationPassword::pomerium-client-secret-a"
+def team_project(tmp_path: Path) -> Path:
+    """A project of the tests' own, with one stack, `team`, on two clusters."""
+    (tmp_path / "Pulumi.yaml").write_text((offline.PROJECT_DIR / "Pulumi.yaml").read_text())
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "Pulumi.team.yaml").write_text(
+        "config:\n  pomerium-azure-ad:clusters:\n"
+        "    - {name: blue, context: b, authenticateServiceUrl: https://a.blue.test}\n"
+        "    - {name: green, context: g, authenticateServiceUrl: https://a.green.test}\n"
     )
+    return tmp_path
+
+
+def test_cli_prints_one_urn_a_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["--project-dir", str(team_project(tmp_path)), "--stack", "team"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    component = "pomerium-azure-ad:index:PomeriumIdentityProvider"
+    child = f"urn:pulumi:team::pomerium-azure-ad::{component}$"
+    assert lines == [
+        f"{child}azuread:index/applicationPassword:ApplicationPassword::pomerium-client-secret-a",
+        f"{child}azuread:index/applicationPassword:ApplicationPassword::pomerium-client-secret-b",
+        f"{child}pulumi-python:dynamic:Resource::pomerium-client-secret-proof",
+        f"{child}kubernetes:core/v1:Secret::pomerium-kubernetes-secret-blue",
+        f"{child}kubernetes:core/v1:Secret::pomerium-kubernetes-secret-green",
+        f"urn:pulumi:team::pomerium-azure-ad::{component}::pomerium",
+        "urn:pulumi:team::pomerium-azure-ad::pulumi:pulumi:Stack::pomerium-azure-ad-team",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("stack", "message"),
+    [
+        (
+            "nosuch",
+            "--stack nosuch: no stack file stacks/Pulumi.nosuch.yaml (this project's stacks: team)",
+        ),
+        (
+            "acme/team",
+            "--stack acme/team: give the stack's name without organization or project "
+            "(--stack team), the NAME of stacks/Pulumi.NAME.yaml",
+        ),
+    ],
+)
+def test_cli_refuses_a_stack_the_project_has_no_file_for(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, stack: str, message: str
+) -> None:
+    assert main(["--project-dir", str(team_project(tmp_path)), "--stack", stack]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == f"pomerium-azure-ad rotation-targets: {message}\n"
+
+
+def test_cli_refuses_a_stack_file_the_cli_would_refuse(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    root = team_project(tmp_path)
+    (root / "stacks" / "Pulumi.team.yaml").write_text(
+        "config:\n  pomerium-azure-ad:protect: maybe\n"
+    )
+    assert main(["--project-dir", str(root), "--stack", "team"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "'pomerium-azure-ad:protect' must be of type 'boolean'" in err
+    assert "Traceback" not in err

@@ -1,4 +1,5 @@
-"""scripts/uv-env.sh, scripts/deploy and scripts/plan, run for real in subprocesses.
+"""scripts/uv-env.sh, scripts/deploy, scripts/plan and scripts/pomerium-azure-ad, run for real in
+subprocesses.
 
 Each test copies the scripts into a temporary project and runs them with a controlled
 environment: a fresh HOME, a PATH holding only the few system programs the scripts use (so no uv
@@ -26,7 +27,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPTS = ("uv-env.sh", "test", "deploy", "plan")
+SCRIPTS = ("uv-env.sh", "test", "deploy", "plan", "pomerium-azure-ad")
 # What the scripts run besides bash builtins, python3, uv and pulumi.
 SYSTEM_PROGRAMS = [
     "bash",
@@ -366,6 +367,20 @@ def test_plan_runs_the_locked_plan_from_any_folder(sandbox: Sandbox, tmp_path: P
     assert sandbox.calls() == [
         "uv --version",
         f"uv run --locked --project {sandbox.project} pomerium-azure-ad plan --stack dev --out out",
+    ]
+
+
+def test_the_command_line_script_runs_the_locked_tool_once_uv_is_in_tools(
+    sandbox: Sandbox,
+) -> None:
+    # A new shell after ./scripts/plan installed uv into .tools/bin/: uv is not on PATH.
+    executable(sandbox.project / ".tools" / "bin" / "uv", FAKE_UV)
+    result = sandbox.run("./scripts/pomerium-azure-ad", "rotation-targets", "--stack", "dev")
+    assert result.returncode == 0, result.stderr
+    assert sandbox.calls() == [
+        "uv --version",
+        f"uv run --locked --project {sandbox.project} pomerium-azure-ad rotation-targets "
+        "--stack dev",
     ]
 
 

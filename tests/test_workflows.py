@@ -22,7 +22,6 @@ CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
 STACKS = offline.stack_names()
 # The one environment whose protection rules (required reviewers) gate pushes; the
 # README tells users to set them.
-REVIEWED_ENVIRONMENT = "prod"
 DEPLOY_IDENTITY = "vars.AZURE_CLIENT_ID"
 PREVIEW_IDENTITY = "vars.AZURE_PREVIEW_CLIENT_ID"
 # Stored secrets a job may read: Pulumi's, never an Azure credential.
@@ -58,18 +57,14 @@ def text(value: Any) -> str:
 
 
 def local(ref: str) -> Path | None:
-    """The file a same-repository `uses:` names: GitHub's self-repository form `$/...` (this
-    repository at the workflow's commit) or the older workspace-relative `./...`."""
-    for prefix in ("$/", "./"):
-        if ref.startswith(prefix):
-            return ROOT / ref.removeprefix(prefix)
-    return None
+    """The file a same-repository `uses:` names (`./...`)."""
+    return ROOT / ref.removeprefix("./") if ref.startswith("./") else None
 
 
 # The list of stacks every matrix runs: stacks.yml's output (tests/test_workflow_stacks.py).
 STACK_MATRIX = "${{ fromJSON(needs.stacks.outputs.stacks) }}"
-STACKS_WORKFLOW = "$/.github/workflows/stacks.yml"
-SIGN_IN = "$/.github/actions/azure-sign-in"
+STACKS_WORKFLOW = "./.github/workflows/stacks.yml"
+SIGN_IN = "./.github/actions/azure-sign-in"
 
 
 def assert_lists_the_stacks(wf: dict[str, Any], job: dict[str, Any]) -> None:
@@ -140,7 +135,7 @@ def uses_steps(job: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
 def test_every_pull_request_runs_lint_tests_and_the_offline_plan_without_identity() -> None:
     checks = workflow("checks.yml")
     assert triggers(checks) == {"pull_request": None}, "every PR, forks included, no filter"
-    assert checks["jobs"]["test"]["uses"] == "$/.github/workflows/test.yml"
+    assert checks["jobs"]["test"]["uses"] == "./.github/workflows/test.yml"
     assert checks["jobs"]["test"]["permissions"] == {"contents": "read"}
     test_job = workflow("test.yml")["jobs"]["test"]
     runs = [s.get("run") for s in test_job["steps"]]
@@ -193,9 +188,9 @@ def test_main_deploys_every_stack_one_at_a_time_in_promotion_order() -> None:
     deploy = workflow("deploy.yml")
     on = triggers(deploy)
     assert on["push"] == {"branches": ["main"]}
-    assert deploy["jobs"]["test"]["uses"] == "$/.github/workflows/test.yml"
+    assert deploy["jobs"]["test"]["uses"] == "./.github/workflows/test.yml"
     job = deploy["jobs"]["deploy"]
-    assert job["uses"] == "$/.github/workflows/deploy-stack.yml"
+    assert job["uses"] == "./.github/workflows/deploy-stack.yml"
     assert job["with"] == {"stack": "${{ matrix.stack }}"}
     assert_lists_the_stacks(deploy, job)
     assert sorted(job["needs"]) == ["stacks", "test"], "nothing deploys before the tests pass"
@@ -258,18 +253,18 @@ def test_each_deploy_runs_in_its_stacks_environment_one_at_a_time() -> None:
     assert pulumi["with"]["secrets-provider"] == "${{ vars.PULUMI_SECRETS_PROVIDER }}"
 
 
-def test_prod_is_gated_for_pushes() -> None:
-    # prod deploys in the environment "prod" (required reviewers, see README; deploy-stack.yml
-    # runs each stack in the environment of its name), after dev and staging in the promotion
-    # order, and no job names that environment itself.
-    assert REVIEWED_ENVIRONMENT in STACKS
-    promotion = yaml.safe_load((ROOT / ".github" / "pipeline.yml").read_text())["promotion"]
-    assert promotion.index("dev") < promotion.index("staging") < promotion.index("prod")
+@pytest.mark.stack_files
+def test_every_stack_deploys_in_the_environment_of_its_name() -> None:
+    # Each stack deploys in the GitHub environment of its name (deploy-stack.yml runs the
+    # matrix's stack there), so a stack whose environment has required reviewers (prod in
+    # the README) waits for them; no job names a stack's environment itself, which would
+    # bypass that.
     for path in WORKFLOW_FILES:
         for job in load(path)["jobs"].values():
-            assert job.get("environment") != REVIEWED_ENVIRONMENT
+            assert job.get("environment") not in STACKS, path.name
 
 
+@pytest.mark.stack_files
 def test_the_weekly_schedule_rotates_every_stack_without_a_reviewer() -> None:
     rotate = workflow("rotate.yml")
     [schedule] = triggers(rotate)["schedule"]
@@ -378,10 +373,27 @@ def test_local_actions_and_workflows_referenced_exist() -> None:
                 if target is not None:
                     found += 1
                     assert target.exists(), ref
-                    # zizmor's self-repository: `$/` loads this repository at the workflow's
-                    # commit, never whatever an earlier step left in the workspace.
-                    assert ref.startswith("$/"), ref
     assert found >= 9
+
+
+def test_local_references_work_on_enterprise_server_and_older_runners() -> None:
+    # `./` works everywhere: a reusable workflow so named is read from the caller's own commit
+    # (GitHub changelog 2022-01-25), a local action from the checkout, so each such step comes
+    # after actions/checkout in its job. The `$/` form needs runner 2.336.0 and is on
+    # github.com only (GitHub changelog 2026-07-30).
+    steps_seen = 0
+    for path in WORKFLOW_FILES:
+        for job in load(path)["jobs"].values():
+            assert not job.get("uses", "").startswith("$/"), path.name
+            checked_out = False
+            for step in job.get("steps", []):
+                uses = step.get("uses", "")
+                assert not uses.startswith("$/"), path.name
+                checked_out |= uses.startswith("actions/checkout@")
+                if uses.startswith("./"):
+                    steps_seen += 1
+                    assert checked_out, f"{path.name}: {uses} before actions/checkout"
+    assert steps_seen >= 3
 
 
 def test_every_preview_and_deploy_runs_the_policy_pack() -> None:

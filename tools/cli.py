@@ -197,6 +197,7 @@ def _json(now: datetime, results: list[StackResult], files: dict[str, list[str]]
                 "errors": r.errors,
                 "problems": r.problems,
                 "warnings": r.warnings,
+                "encrypted": r.encrypted,
                 "plan": asdict(r.plan) if r.plan else None,
                 "files": files.get(r.stack, []),
             }

@@ -5,10 +5,11 @@ Run by the scheduled rotation before and after its deploy:
     uv run pomerium-azure-ad expiry-check --stack prod --when before \\
         --expires-at "$(pulumi stack output client_secret_expires_at --stack prod)"
 
-Exit status 0 when the credential has at least the guaranteed time left, 1 (with a
-GitHub Actions `::error` line) when it has less, 2 on bad input. The failed run is the
-alert. No Pulumi import at module level: reading the stack file is the only use of the
-offline runner's config loader.
+Exit status 0 when the credential has at least the guaranteed time left, 1 when it has
+less, 2 on bad input. The failed run is the alert: under GitHub Actions
+(GITHUB_ACTIONS=true, which the runner sets) problems are `::error` workflow commands on
+stdout; at a terminal they are plain `error:` lines on stderr. No Pulumi import at module
+level: reading the stack file is the only use of the offline runner's config loader.
 
 What rotation.py guarantees for a rotation period of N days:
 - after a deploy, the Secret holds the current period's credential, with more than
@@ -22,6 +23,7 @@ Less than that means a deploy was missed or failed, or the clock or end date is 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +33,8 @@ from pathlib import Path
 
 from components import clock, rotation
 from components.settings import PROJECT
+
+from .stack_choice import StackChoiceError, check_stack
 
 # GitHub starts scheduled runs late under load (minutes, sometimes hours).
 SCHEDULE_GRACE = timedelta(days=1)
@@ -73,10 +77,15 @@ class ExpiryCheck:
     def message(self) -> str:
         days = self.remaining / timedelta(days=1)
         needed = self.required / timedelta(days=1)
+        at = rotation.format_graph_date(self.expires_at)
+        when = (
+            f"expires at {at}, {days:.1f} days from now"
+            if days >= 0
+            else f"expired at {at}, {-days:.1f} days ago"
+        )
         head = (
             f"stack {self.stack}, {self.when.value} rotation: the client secret in the "
-            f"Kubernetes Secret expires at {rotation.format_graph_date(self.expires_at)}, "
-            f"{days:.1f} days from now"
+            f"Kubernetes Secret {when}"
         )
         if self.ok:
             return f"{head}; at least {needed:.1f} days are guaranteed: OK"
@@ -99,22 +108,38 @@ def parse_expiry(text: str) -> datetime:
         raise ValueError(
             "client_secret_expires_at is empty: the stack has no such output (deploy it first)"
         )
-    moment = datetime.fromisoformat(value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            f"client_secret_expires_at {value!r} is not a date and time such as "
+            "2027-01-18T00:00:00Z"
+        ) from None
     if moment.tzinfo is None:
         raise ValueError(f"client_secret_expires_at has no time zone: {value!r}")
     return moment.astimezone(UTC)
 
 
 def stack_rotation_days(stack: str, project_dir: Path | None = None) -> int:
-    """clientSecretRotationDays of a stack file, with Pulumi.yaml's default."""
-    from .offline import PROJECT_DIR, stack_config, stack_file  # imports pulumi: only here
+    """clientSecretRotationDays of a stack file, with Pulumi.yaml's default;
+    StackChoiceError (a ValueError) for a stack this project has no valid file for."""
+    try:
+        return int(check_stack(stack, project_dir)[ROTATION_DAYS_KEY])
+    except StackChoiceError as error:
+        raise StackChoiceError(
+            f"{error}: is this the commit the stack was deployed from?"
+        ) from None
 
-    path = stack_file(stack, project_dir or PROJECT_DIR)
-    if not path.exists():
-        raise ValueError(
-            f"no stack file {path.name}: is this the commit the stack was deployed from?"
-        )
-    return int(stack_config(stack, project_dir or PROJECT_DIR)[ROTATION_DAYS_KEY])
+
+def report(title: str, message: str, *, ok: bool = False) -> None:
+    """To Actions as a workflow command when run by Actions; to a person as plain text."""
+    if ok:
+        print(message)
+    elif os.environ.get("GITHUB_ACTIONS") == "true":
+        # Workflow commands are read from stdout (GitHub docs, "Workflow commands").
+        print(f"::error title={title}::{message}")
+    else:
+        print(f"error: {message}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> int:
@@ -132,7 +157,7 @@ def main(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> i
         expires_at = parse_expiry(args.expires_at)
         days = stack_rotation_days(args.stack, args.project_dir)
     except ValueError as error:
-        print(f"::error title=Client secret expiry check::stack {args.stack}: {error}")
+        report("Client secret expiry check", f"stack {args.stack}: {error}")
         return 2
     check = ExpiryCheck(
         stack=args.stack,
@@ -141,11 +166,8 @@ def main(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> i
         now=now or clock.current().now(),
         rotation_days=days,
     )
-    if check.ok:
-        print(check.message())
-        return 0
-    print(f"::error title=Client secret close to expiry::{check.message()}")
-    return 1
+    report("Client secret close to expiry", check.message(), ok=check.ok)
+    return 0 if check.ok else 1
 
 
 if __name__ == "__main__":

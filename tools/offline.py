@@ -32,7 +32,7 @@ from components import clock, policy_reader
 from components.rotation import format_graph_date
 from components.settings import PROJECT
 
-from . import cli_config
+from . import cli_config, stack_secrets
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # Marks every value that only the cloud knows: ids, the tenant, the deployer.
@@ -84,14 +84,38 @@ def stack_config(
     stack file. StackConfigError names the file and every key the CLI refuses."""
     project = read_project(project_dir)
     path = stack_file(stack, project_dir)
+    values = stack_values(stack, project_dir, overrides=overrides, read_stack_file=read_stack_file)
+    # The CLI decrypts `secure:` values; this runner cannot. The program needs none of
+    # the providers' credentials, and no setting of this project is a secret.
+    encrypted = [k for k, v in values.items() if stack_secrets.is_encrypted(v)]
+    mine = [k for k in encrypted if cli_config.project_keys(project, k)[0] == project["name"]]
+    result = cli_config.apply_project_config(
+        project, stack, {k: v for k, v in values.items() if k not in encrypted}
+    )
+    result.problems += [
+        f"{key} is encrypted (secure:), but no setting of this project is a secret, and the "
+        "offline plan cannot decrypt it: set it in plain text"
+        for key in mine
+    ]
+    if result.problems:
+        raise StackConfigError(path, result.problems)
+    return result.values
+
+
+def stack_values(
+    stack: str,
+    project_dir: Path = PROJECT_DIR,
+    *,
+    overrides: Mapping[str, Any] | None = None,
+    read_stack_file: bool = True,
+) -> dict[str, Any]:
+    """The stack file's `config:` as written (full or short keys to values), with overrides."""
+    path = stack_file(stack, project_dir)
     values: dict[str, Any] = {}
     if read_stack_file and path.exists():
         values.update(cli_config.read_stack_config(path))
     values.update(overrides or {})
-    result = cli_config.apply_project_config(project, stack, values)
-    if result.problems:
-        raise StackConfigError(path, result.problems)
-    return result.values
+    return values
 
 
 def stack_names(project_dir: Path = PROJECT_DIR) -> list[str]:

@@ -25,6 +25,8 @@ from components.identity_provider import TYPE_TOKEN
 from components.rotation import SLOTS
 from components.settings import PROJECT
 
+from .stack_choice import StackChoiceError, check_stack
+
 CLUSTERS_KEY = f"{PROJECT}:clusters"
 
 # The component's name in __main__.py.
@@ -42,18 +44,21 @@ def urn(stack: str, qualified_type: str, name: str, *, project: str = PROJECT) -
 
 
 def cluster_names(stack: str, project_dir: Path | None = None) -> list[str]:
-    """The names of the stack's `clusters` (none: one cluster, the Secret unsuffixed)."""
-    from .offline import PROJECT_DIR, stack_config  # imports pulumi: only here
-
-    config = stack_config(stack, project_dir or PROJECT_DIR)
+    """The names of the stack's `clusters` (none: one cluster, the Secret unsuffixed);
+    StackChoiceError for a stack this project has no (valid) stack file for."""
+    config = check_stack(stack, project_dir)
     return [str(c.get("name", "")) for c in json.loads(config.get(CLUSTERS_KEY, "[]"))]
 
 
 def rotation_targets(
-    stack: str, *, project: str = PROJECT, clusters: list[str] | None = None
+    stack: str,
+    *,
+    project: str = PROJECT,
+    clusters: list[str] | None = None,
+    project_dir: Path | None = None,
 ) -> list[str]:
     """`clusters`: the stack's cluster names (cluster_names); None reads them."""
-    names = cluster_names(stack) if clusters is None else clusters
+    names = cluster_names(stack, project_dir) if clusters is None else clusters
 
     def child(type_: str, name: str) -> str:
         return urn(stack, f"{TYPE_TOKEN}${type_}", f"{COMPONENT_NAME}-{name}", project=project)
@@ -74,8 +79,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="pomerium-azure-ad rotation-targets", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--stack", required=True, help="stack name, without organization")
+    parser.add_argument("--project-dir", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    print("\n".join(rotation_targets(args.stack)))
+    try:
+        targets = rotation_targets(args.stack, project_dir=args.project_dir)
+    except StackChoiceError as error:
+        print(f"{parser.prog}: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(targets))
     return 0
 
 

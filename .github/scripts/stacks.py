@@ -130,7 +130,9 @@ def promotion_order(data: dict[str, Any], names: list[str]) -> tuple[list[str], 
             problems.append(f"{PIPELINE}: promotion names {entry} twice")
         elif entry not in names:
             problems.append(
-                f"{PIPELINE}: promotion names {entry}, which has no stack file {STACK_DIR}/Pulumi.{entry}.yaml"
+                f"{PIPELINE}: promotion names {entry}, which has no stack file "
+                f"{STACK_DIR}/Pulumi.{entry}.yaml: remove {entry} from promotion (and "
+                f"clusters.{entry}, if any), or add the stack file"
             )
         else:
             order.append(entry)
@@ -181,7 +183,11 @@ def cluster_problems(data: dict[str, Any], names: list[str]) -> list[str]:
     problems: list[str] = []
     for stack, cluster in clusters.items():
         if stack not in names:
-            problems.append(f"{PIPELINE}: clusters names {shown(stack)}, which has no stack file")
+            entry = stack if valid_name(stack) else "<that entry>"
+            problems.append(
+                f"{PIPELINE}: clusters names {shown(stack)}, which has no stack file: remove "
+                f"clusters.{entry}, or add the stack's file to {STACK_DIR}/"
+            )
         elif isinstance(cluster, list):
             problems += cluster_list_problems(stack, cluster)
         elif not aks_cluster(cluster, {"resourceGroup", "name"}):

@@ -24,10 +24,13 @@ MEANINGS: dict[str, str] = {
 
 
 def placeholder_values(
-    run: ProgramRun, cloud: PlaceholderCloud, *, tenant_pinned: bool
+    run: ProgramRun, cloud: PlaceholderCloud, *, tenant_pinned: bool, deployer_known: bool = False
 ) -> dict[str, str]:
-    """Placeholder GUID -> token, for every cloud-assigned value in this run."""
-    found: dict[str, str] = {cloud.deployer_object_id: "<deployer-object-id>"}
+    """Placeholder GUID -> token, for every cloud-assigned value in this run
+    (`deployer_known`: the stack names its deploy identity, shown as it is)."""
+    found: dict[str, str] = {}
+    if not deployer_known:
+        found[cloud.deployer_object_id] = "<deployer-object-id>"
     if not tenant_pinned:
         found[cloud.tenant_id] = "<tenant-id>"
     # An adopted (imported) object keeps its real object id: no placeholder.

@@ -4,7 +4,6 @@ or the errors a deploy would report."""
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 import os
 import re
@@ -25,13 +24,18 @@ from components.settings import (
     settings_from_args,
 )
 
-from .. import cli_config, offline, permissions
+from .. import cli_config, offline, permissions, stack_secrets
 from . import placeholders, policies
 from .redact import secret_values
 from .summary import StackPlan, summarize
 
 TENANT_KEY = "azuread:tenantId"
+NO_CONFIG = (
+    "sets no config (the file is empty, or has no `config:` mapping): a stack needs at least "
+    f"{PROJECT}:authenticateServiceUrl, or {PROJECT}:clusters (README, Configuration)"
+)
 ROTATION_KEY = f"{PROJECT}:clientSecretRotationDays"
+DEPLOYER_KEY = f"{PROJECT}:deployerObjectId"
 
 
 @dataclass
@@ -42,6 +46,8 @@ class StackResult:
     problems: list[dict[str, Any]] = field(default_factory=list)
     """The errors one by one, each naming its key, policy or file (for --json)."""
     warnings: list[str] = field(default_factory=list)
+    encrypted: list[str] = field(default_factory=list)
+    """Keys the stack file sets encrypted (`secure:`): a deploy decrypts them."""
     run: offline.ProgramRun | None = None
     """The run with placeholder tokens in place of cloud-assigned ids."""
     secrets: set[str] = field(default_factory=set)
@@ -52,29 +58,17 @@ class StackResult:
         return not self.errors
 
 
-def undeclared_keys(stack: str, project_dir: Path, overrides: dict[str, Any] | None) -> list[str]:
-    """Warnings for stack keys in the project's namespace that Pulumi.yaml does not
-    declare: a deploy ignores them silently, which is how typos go unnoticed."""
-    project = offline.read_project(project_dir)
-    declared = list(project.get("config", {}))
+def advice(stack: str, project_dir: Path, overrides: dict[str, Any] | None) -> list[str]:
+    """Warnings about settings a deploy accepts but that may not do what was meant."""
     values = dict(cli_config.read_stack_config(offline.stack_file(stack, project_dir)))
     values.update(overrides or {})
-    warnings = []
-    for full_key in values:
-        namespace, key = cli_config.project_keys(project, str(full_key))
-        if namespace == project["name"] and key not in declared:
-            close = difflib.get_close_matches(key, declared, n=1)
-            hint = f"; did you mean {namespace}:{close[0]}?" if close else ""
-            warnings.append(
-                f"{full_key} is not declared in Pulumi.yaml, so a deploy ignores it{hint}"
-            )
     assignment = values.get(f"{PROJECT}:assignmentRequired")
     if assignment in (False, "false") and values.get(f"{PROJECT}:allowedGroups"):
-        warnings.append(
+        return [
             f"{PROJECT}:assignmentRequired is false, but {PROJECT}:allowedGroups turns "
             "assignment on: only assigned users (through those groups) can sign in"
-        )
-    return warnings
+        ]
+    return []
 
 
 def _pulumi_problem(path: str, message: str) -> dict[str, Any]:
@@ -97,7 +91,7 @@ def check_settings(stack: str, config: dict[str, str]) -> Any:
     }
     environment = config.get(ENVIRONMENT_KEY) or os.environ.get("ARM_ENVIRONMENT")
     return args_from_config(
-        raw, environment=environment, tenant_id=config.get(TENANT_KEY), stack=stack
+        raw, environment=environment, tenant_id=config.get(TENANT_KEY), stack=stack, keys=config
     )
 
 
@@ -124,24 +118,37 @@ def _checked_config(
     result: StackResult, project_dir: Path, overrides: dict[str, Any] | None
 ) -> tuple[dict[str, str], Any]:
     """The config as the CLI hands it over and the program's arguments, or _Stop
-    with the CLI's or the program's problems in `result`."""
+    with every problem in `result`: plaintext credentials, then the CLI's or the
+    program's."""
     stack = result.stack
     try:
-        result.warnings = undeclared_keys(stack, project_dir, overrides)
+        result.warnings = advice(stack, project_dir, overrides)
+        values = offline.stack_values(stack, project_dir, overrides=overrides)
+        path = offline.stack_file(stack, project_dir)
+        if not values:
+            raise offline.StackConfigError(path, [NO_CONFIG])
+        credentials = stack_secrets.review(values)
+        result.encrypted = credentials.encrypted
+        if credentials.problems:
+            _refuse(result, offline.StackConfigError(path, credentials.problems))
         config = offline.stack_config(stack, project_dir, overrides=overrides)
+        args = check_settings(stack, config)
     except offline.StackConfigError as error:
-        result.errors.append(str(error))
-        result.problems = [_pulumi_problem(error.path, p) for p in error.problems]
-        raise _Stop from None
-    try:
-        return config, check_settings(stack, config)
+        _refuse(result, error)
     except ConfigError as error:
         result.errors.append(str(error))
-        result.problems = [
+        result.problems += [
             {"source": "program", "key": p.key, "expected": p.expects, "got": p.got}
             for p in error.problems
         ]
-        raise _Stop from None
+    if result.errors:
+        raise _Stop
+    return config, args
+
+
+def _refuse(result: StackResult, error: offline.StackConfigError) -> None:
+    result.errors.append(str(error))
+    result.problems += [_pulumi_problem(error.path, p) for p in error.problems]
 
 
 def _run(result: StackResult, cloud: offline.PlaceholderCloud, **kwargs: Any) -> offline.ProgramRun:
@@ -175,7 +182,11 @@ def plan_stack(
         config, args = _checked_config(result, project_dir, overrides)
         tenant = config.get(TENANT_KEY)
         cloud = offline.PlaceholderCloud(
-            tenant_id=tenant, client_secret=client_secret or offline.PLACEHOLDER_CLIENT_SECRET
+            tenant_id=tenant,
+            # The plan deploys as the identity the stack names, if it names one: a
+            # placeholder identity would be "not the configured one" in every plan.
+            deployer_object_id=config.get(DEPLOYER_KEY, "").lower() or None,
+            client_secret=client_secret or offline.PLACEHOLDER_CLIENT_SECRET,
         )
         run = _run(
             result, cloud, now=now, project_dir=project_dir, overrides=overrides, reader=reader
@@ -187,7 +198,9 @@ def plan_stack(
     result.problems += [f.as_problem() for f in verdict.violations]
     result.warnings += [f.line for f in verdict.advisories]
     result.secrets = secret_values(run, cloud)
-    tokens = placeholders.placeholder_values(run, cloud, tenant_pinned=tenant is not None)
+    tokens = placeholders.placeholder_values(
+        run, cloud, tenant_pinned=tenant is not None, deployer_known=bool(config.get(DEPLOYER_KEY))
+    )
     result.run = _with_tokens(run, tokens)
     result.plan = summarize(result.run, now=now, rotation_days=int(config[ROTATION_KEY]))
     result.plan.deploy_identity = [

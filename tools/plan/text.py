@@ -154,6 +154,8 @@ def render(results: list[StackResult], *, files: dict[str, list[str]] | None = N
             lines += _plan_lines(result.plan)
         lines += ["  " + line for error in result.errors for line in error.splitlines()]
         lines += [f"  warning: {warning}" for warning in result.warnings]
+        if result.encrypted:
+            lines.append(f"  encrypted (a deploy decrypts them): {_join(result.encrypted)}")
         for path in (files or {}).get(result.stack, []):
             lines.append(f"  wrote {path} (validated)")
         lines.append("")
