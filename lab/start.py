@@ -3,7 +3,6 @@ environment that points the Pulumi CLI, the providers and the project at them.""
 
 import json
 import os
-import shlex
 import sys
 from pathlib import Path
 
@@ -77,13 +76,18 @@ def start() -> dict[str, str]:
     return env
 
 
+def _quoted(value: str) -> str:
+    """Single-quoted for any POSIX shell: a quote inside becomes '\\''."""
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else ""
     try:
         if command == "start":
             env = start()
             # stdout carries only these lines: `eval "$(./scripts/lab start)"`.
-            print("".join(f"export {k}={shlex.quote(v)}\n" for k, v in env.items()), end="")
+            print("".join(f"export {k}={_quoted(v)}\n" for k, v in env.items()), end="")
             return 0
         if command == "stop":
             stopped = stop_all(STATE)

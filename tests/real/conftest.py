@@ -48,3 +48,9 @@ def lab() -> Iterator[dict[str, str]]:
         os.environ.clear()
         os.environ.update(saved)
         subprocess.run([str(ROOT / "scripts" / "lab"), "stop"], check=False, capture_output=True)
+
+
+@pytest.fixture(autouse=True)
+def no_tenant_is_read() -> Iterator[None]:
+    """Overrides tests/conftest.py's: here the program reads the lab's tenant for real."""
+    yield

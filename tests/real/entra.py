@@ -70,8 +70,17 @@ class Application:
 
 
 def register_application(name: str) -> Application:
+    """The application and its service principal, as the component's azuread resources make
+    them (Entra ID issues no token to an application without one in the tenant)."""
     made = graph("POST", "/applications", {"displayName": name})
+    graph("POST", "/servicePrincipals", {"appId": made["appId"]})
     return Application(made["id"], made["appId"])
+
+
+def lab_knob(path: str, body: dict[str, Any]) -> None:
+    """One of the stand-in's own calls for tests (lab/entra/knobs.py)."""
+    answer = requests.post(f"{_base()}{path}", json=body, timeout=10)
+    assert answer.status_code == 204, answer.text
 
 
 def requests_logged() -> list[dict[str, Any]]:

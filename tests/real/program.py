@@ -33,7 +33,7 @@ class LabIdentityProvider(PomeriumIdentityProvider):
         stack = pulumi.get_stack()
         args = args_from_config(raw, environment=None, tenant_id=tenant_id, stack=stack)
         settings = settings_from_args(args, stack=stack)
-        cloud = identity_provider._cloud_of_metadata_host()
+        cloud = identity_provider._cloud_of_metadata_host(settings.multi_tenant)
         app_management_policy_check.check(settings, cloud)
         pulumi.ComponentResource.__init__(self, TYPE_TOKEN, name, None, None)
         self.settings, self.cloud = settings, cloud

@@ -2,6 +2,8 @@
 (which runs `pulumi up --yes --skip-preview`, as pulumi/actions does, `pulumi preview`,
 `pulumi destroy` and `pulumi stack export`, with the program served by this process)."""
 
+import json
+import subprocess
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,9 +38,12 @@ class LabStack:
     program: Callable[[], None] = lab_program.main
 
     def write(self) -> None:
-        (self.folder / f"Pulumi.{self.name}.yaml").write_text(
-            yaml.safe_dump({"config": self.config}, sort_keys=False)
-        )
+        """The stack file with this config; what the CLI keeps there (the passphrase's
+        `encryptionsalt`) stays."""
+        path = self.folder / f"Pulumi.{self.name}.yaml"
+        document = (yaml.safe_load(path.read_text()) if path.exists() else None) or {}
+        document["config"] = self.config
+        path.write_text(yaml.safe_dump(document, sort_keys=False))
 
     def stack(self) -> auto.Stack:
         self.write()
@@ -69,7 +74,14 @@ class LabStack:
         return self.stack().destroy(on_event=self._record, **kwargs)
 
     def export(self) -> dict[str, Any]:
-        return dict(self.stack().export_stack().deployment)
+        """`pulumi stack export` (secrets stay encrypted; the automation API's export_stack
+        passes --show-secrets)."""
+        self.stack()
+        done = subprocess.run(
+            ["pulumi", "stack", "export", "--stack", self.name],
+            cwd=self.folder, capture_output=True, text=True, check=True,
+        )
+        return dict(json.loads(done.stdout)["deployment"])
 
     def steps(self) -> list[tuple[str, str]]:
         """(op, URN) of each step the engine finished, in the order it reported them."""

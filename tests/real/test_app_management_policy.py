@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 from pulumi import automation as auto
 
 from components import proof  # the token request the proof makes
@@ -31,12 +30,7 @@ def set_tenant_default(*restrictions: dict[str, str], enabled: bool = True) -> N
 def _tenant_default_restored(lab: dict[str, str]) -> Iterator[None]:
     yield
     set_tenant_default(enabled=False)
-    _lab_knob("/_lab/lacking-permissions", {"client_id": os.environ["ARM_CLIENT_ID"], "permissions": []})
-
-
-def _lab_knob(path: str, body: dict[str, object]) -> None:
-    answer = requests.post(f"https://{os.environ['ARM_METADATA_HOSTNAME']}{path}", json=body, timeout=10)
-    assert answer.status_code == 204, answer.text
+    entra.lab_knob("/_lab/lacking-permissions", {"client_id": os.environ["ARM_CLIENT_ID"], "permissions": []})
 
 
 def accepted(d_client_id: str, secret: str) -> bool:
@@ -82,7 +76,7 @@ def test_a_60_day_cap_stops_a_30_day_rotation_and_names_22(tmp_path: Path) -> No
 
 
 def test_without_the_read_permission_the_deploy_goes_on_with_a_warning(tmp_path: Path) -> None:
-    _lab_knob(
+    entra.lab_knob(
         "/_lab/lacking-permissions",
         {"client_id": os.environ["ARM_CLIENT_ID"], "permissions": ["Policy.Read.All", "Application.Read.All"]},
     )

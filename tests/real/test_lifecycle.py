@@ -66,19 +66,35 @@ def test_a_rotation_updates_the_secret_in_place_through_two_full_cycles(tmp_path
 
 
 def test_a_refused_proof_fails_the_deploy_and_the_secret_keeps_its_credential(tmp_path: Path) -> None:
+    """Entra ID refuses the new client secret (here: Conditional Access, AADSTS53003, which
+    the proof does not wait out): the deploy fails, the Secret keeps the one it holds, and
+    the next deploy, once Entra ID accepts it, writes it."""
     d = deployment(tmp_path)
     d.stack.up()
     held = d.password
-    wrong = entra.Password(d.app.add_password().key_id, "not-the-secret-entra-id-made")
-    d.use(wrong)
+    d.use(d.app.add_password())
+    entra.lab_knob("/_lab/refuse", {"client_id": d.app.client_id, "code": 53003})
     with pytest.raises(auto.CommandError) as failed:
         d.stack.up()
-    assert "Entra ID does not accept the client secret" in str(failed.value)
-    assert wrong.secret_text not in str(failed.value)
+    assert "Conditional Access blocked the token request" in str(failed.value)
+    assert d.password.secret_text not in str(failed.value)
     secret = cluster.read_secret(BLUE, d.secret_name)
-    assert secret is not None
-    assert cluster.secret_values(secret)["IDP_CLIENT_SECRET"] == held.secret_text
-    d.use(d.app.add_password())
+    assert cluster.secret_values(secret)["IDP_CLIENT_SECRET"] == held.secret_text  # type: ignore[arg-type]
+    entra.lab_knob("/_lab/refuse", {"client_id": d.app.client_id, "code": None})
     d.stack.up()
     secret = cluster.read_secret(BLUE, d.secret_name)
     assert cluster.secret_values(secret)["IDP_CLIENT_SECRET"] == d.password.secret_text  # type: ignore[arg-type]
+
+
+def test_a_secret_entra_id_is_still_replicating_is_waited_for(tmp_path: Path) -> None:
+    """A new client secret takes Entra ID seconds to replicate: the proof asks again until it
+    is accepted, and only then is the Secret written (no fixed wait)."""
+    d = deployment(tmp_path)
+    d.stack.up()
+    d.use(d.app.add_password())
+    entra.lab_knob("/_lab/not-replicated", {"client_id": d.app.client_id, "seconds": 4, "code": 7000215})
+    d.stack.up()
+    secret = cluster.read_secret(BLUE, d.secret_name)
+    assert cluster.secret_values(secret)["IDP_CLIENT_SECRET"] == d.password.secret_text  # type: ignore[arg-type]
+    refused = [r for r in entra.token_requests(d.app.client_id) if r["status"] != 200]
+    assert refused, "the stand-in never answered 'not replicated yet'"
