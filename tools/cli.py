@@ -103,6 +103,13 @@ def parser() -> argparse.ArgumentParser:
         help="the policy pack's settings, the JSON file the pipeline passes to "
         "`pulumi preview --policy-pack-config` (default: the pack's defaults)",
     )
+    plan.add_argument(
+        "--timeline",
+        type=Path,
+        metavar="FILE",
+        help="also draw each stack's client secrets over the next half year, the Secret's "
+        "switches, the scheduled deploys and today, into FILE (.svg, .png or .pdf)",
+    )
     plan.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help=argparse.SUPPRESS)
     return root
 
@@ -193,6 +200,10 @@ def run_plan(args: argparse.Namespace) -> int:
         stacks, now=now, project_dir=args.project_dir, pack_config=pack_config
     )
     files = _write_files(args, results) if args.out else {}
+    if args.timeline:
+        from .timeline_draw import write_for_plan
+
+        write_for_plan(args.timeline, results, today=now, project_dir=args.project_dir)
     output = _json(now, results, files) if args.json else text.render(results, files=files)
     sys.stdout.write(redact.check(output, set().union(*(r.secrets for r in results))))
     return 0 if all(r.ok for r in results) else 1
