@@ -47,6 +47,12 @@ def _namespaced_name(text: str) -> str:
     return text
 
 
+TIMELINE_HELP = (
+    "also draw each stack's client secrets over the next half year, the Secret's switches, "
+    "the scheduled deploys and today, into FILE (.svg, .png or .pdf)"
+)
+
+
 def parser() -> argparse.ArgumentParser:
     from .offline import PROJECT_DIR
     from .plan.manifests import DEFAULT_BOOTSTRAP_SECRET
@@ -103,13 +109,7 @@ def parser() -> argparse.ArgumentParser:
         help="the policy pack's settings, the JSON file the pipeline passes to "
         "`pulumi preview --policy-pack-config` (default: the pack's defaults)",
     )
-    plan.add_argument(
-        "--timeline",
-        type=Path,
-        metavar="FILE",
-        help="also draw each stack's client secrets over the next half year, the Secret's "
-        "switches, the scheduled deploys and today, into FILE (.svg, .png or .pdf)",
-    )
+    plan.add_argument("--timeline", type=Path, metavar="FILE", help=TIMELINE_HELP)
     plan.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help=argparse.SUPPRESS)
     return root
 
