@@ -18,6 +18,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PROOF_STATE = ROOT / "tests/deploy_sequence/proof_state_2b2d046.json"
+# One worker builds the wheel and the virtualenv for the whole module.
+pytestmark = pytest.mark.xdist_group("package")
 
 # Another team's Pulumi program, under Pulumi's documented unit-test mocks.
 CONSUMER = """
