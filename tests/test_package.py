@@ -102,7 +102,15 @@ def python(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh virtualenv: the locked dependencies, then the wheel (not editable)."""
     venv = tmp_path_factory.mktemp("consumer") / "venv"
     env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(venv)}
-    uv("sync", "--locked", "--offline", "--quiet", "--no-dev", "--no-install-project", env=env)
+    uv(
+        "sync",
+        "--locked",
+        "--offline",
+        "--quiet",
+        "--no-default-groups",
+        "--no-install-project",
+        env=env,
+    )
     interpreter = venv / "bin" / "python"
     uv(
         "pip",
@@ -133,6 +141,15 @@ def test_the_wheel_holds_the_component_under_both_import_paths(wheel: Path) -> N
     # The checkout's tools, policy pack and tests stay out of anyone's site-packages.
     tops = {name.split("/")[0] for name in names if "/" in name}
     assert {t for t in tops if not t.endswith(".dist-info")} == {"pomerium_azure_ad", "components"}
+    # The picture's and the tests' libraries are the checkout's, not the package's.
+    (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+    requires = [
+        line.split(":", 1)[1].strip()
+        for line in zipfile.ZipFile(wheel).read(metadata).decode().splitlines()
+        if line.startswith("Requires-Dist:")
+    ]
+    assert "pulumi-azuread<7,>=6.11" in requires
+    assert not [r for r in requires if r.startswith(("matplotlib", "croniter", "pytest"))]
 
 
 def test_another_program_uses_the_installed_component(python: Path, tmp_path: Path) -> None:
