@@ -16,11 +16,12 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any, cast
 
 import pytest
 
-from tools import offline, timeline, timeline_draw
+from tools import offline, timeline
 from tools.cli import main
 
 TODAY = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
@@ -34,6 +35,15 @@ def at(day: str, hour: int = 5, minute: int = 17) -> datetime:
 
 def midnight(day: str) -> datetime:
     return at(day, 0, 0)
+
+
+@pytest.fixture(scope="module")
+def draw() -> ModuleType:
+    """The picture's module, imported by the tests that draw (matplotlib takes a
+    second or two to import, which every test process would pay at collection)."""
+    from tools import timeline_draw
+
+    return timeline_draw
 
 
 def days_since_1970(moment: datetime) -> float:
@@ -78,9 +88,9 @@ def svg_texts(path: Path) -> list[str]:
     return [(e.text or "").strip() for e in ET.parse(path).iter("{http://www.w3.org/2000/svg}text")]
 
 
-def test_the_picture_says_those_dates(tmp_path: Path) -> None:
+def test_the_picture_says_those_dates(draw: ModuleType, tmp_path: Path) -> None:
     path = tmp_path / "timeline.svg"
-    timeline_draw.write(path, [qa()], today=TODAY)
+    draw.write(path, [qa()], today=TODAY)
 
     texts = svg_texts(path)
     assert [t for t in texts if ": created " in t] == [
@@ -93,8 +103,8 @@ def test_the_picture_says_those_dates(tmp_path: Path) -> None:
     assert any(t.startswith("qa: rotation every 30 days") for t in texts)
 
 
-def test_the_picture_marks_switches_deploys_and_today() -> None:
-    fig = timeline_draw.figure([qa()], today=TODAY)
+def test_the_picture_marks_switches_deploys_and_today(draw: ModuleType) -> None:
+    fig = draw.figure([qa()], today=TODAY)
     (axis,) = fig.axes
     xs = [(line.get_color(), list(cast(Any, line.get_xdata()))) for line in axis.get_lines()]
     marks = {(colour, x[0]) for colour, x in xs if len(set(x)) == 1}
@@ -111,9 +121,9 @@ def test_the_plan_draws_every_stack_it_plans(tmp_path: Path) -> None:
     assert titles == set(offline.stack_names())
 
 
-def test_a_png_for_those_who_would_rather_look(tmp_path: Path) -> None:
+def test_a_png_for_those_who_would_rather_look(draw: ModuleType, tmp_path: Path) -> None:
     path = tmp_path / "timeline.png"
-    timeline_draw.write(path, [qa()], today=TODAY)
+    draw.write(path, [qa()], today=TODAY)
     assert path.read_bytes().startswith(b"\x89PNG\r\n")
 
 
