@@ -9,8 +9,16 @@ not Literals: Pulumi's schema generator rejects Literals.
 # No `from __future__ import annotations`: Pulumi's schema analyzer reads these
 # annotations as live types (string annotations crash it).
 
+import difflib
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
+
+# Messages name the arguments as the caller wrote them: a Python program writes
+# the arguments' own names (authenticate_service_url); the plugin
+# (provider/__main__.py) serves other languages, which write the schema's
+# (authenticateServiceUrl), and turns this on when it starts.
+SCHEMA_NAMES_IN_MESSAGES = False
 
 
 class SignInAudience(StrEnum):
@@ -101,3 +109,15 @@ class PomeriumIdentityProviderArgs(TypedDict):
     """Protect the application, its service principal and the Kubernetes Secret from deletion (never the rotating client secrets). Default: false."""
     azure_environment: NotRequired[str]
     """Azure cloud, as the azuread provider names it: global (default), usgovernment, usgovernmentl4, usgovernmentl5, dod or china. Default: global."""
+
+
+def unknown_arguments(args: Mapping[str, Any]) -> list[tuple[str, str | None]]:
+    """Each argument the component does not take, with the nearest one it does
+    (None when none is near), in the caller's order."""
+    known = list(PomeriumIdentityProviderArgs.__annotations__)
+    # 0.7, not difflib's 0.6: client_secret is not client_secret_rotation_days (0.65).
+    return [
+        (str(name), next(iter(difflib.get_close_matches(str(name), known, 1, 0.7)), None))
+        for name in args
+        if name not in known
+    ]

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from . import args as arguments
 from . import checks, clouds, config_keys, rotation
 from .args import GroupMembershipClaim, PomeriumIdentityProviderArgs, SignInAudience
 from .checks import CALLBACK_PATH
@@ -527,14 +528,38 @@ def _clusters(checked: dict[str, Any]) -> tuple[Cluster, ...]:
     )
 
 
+@dataclass(frozen=True)
+class UnknownArgument(Problem):
+    """An argument the component does not take; `expects` is the nearest it does."""
+
+    def __str__(self) -> str:
+        nearest = f"; did you mean {self.expects}?" if self.expects else ""
+        return f"{self.key}: not an argument of PomeriumIdentityProvider{nearest}"
+
+
+def argument_name(key: str) -> str:
+    """An option's name as the caller wrote it (args.SCHEMA_NAMES_IN_MESSAGES)."""
+    option = {o.key: o for o in ALL_OPTIONS}.get(key)
+    if arguments.SCHEMA_NAMES_IN_MESSAGES or option is None:
+        return key
+    return option.field
+
+
 def settings_from_args(args: Mapping[str, Any], *, stack: str) -> Settings:
-    """Validate the component's arguments (errors name the schema's input names)."""
-    return validate(
-        args,
-        stack=stack,
-        name=lambda key: key,
-        context="Invalid PomeriumIdentityProvider arguments",
-    )
+    """Validate the component's arguments: one ConfigError naming every unknown
+    and every bad argument as the caller wrote it."""
+    context = "Invalid PomeriumIdentityProvider arguments"
+    unknown: list[Problem] = [
+        UnknownArgument(name, nearest or "", None)
+        for name, nearest in arguments.unknown_arguments(args)
+    ]
+    try:
+        settings = validate(args, stack=stack, name=argument_name, context=context)
+    except ConfigError as error:
+        raise ConfigError(unknown + error.problems, context=context) from None
+    if unknown:
+        raise ConfigError(unknown, context=context)
+    return settings
 
 
 # --- reading the stack's config ---------------------------------------------

@@ -11,12 +11,15 @@ from importlib.metadata import version
 import pulumi
 from pulumi.provider.experimental import component_provider_host
 
+from components import args
 from components.identity_provider import PomeriumIdentityProvider
 from components.settings import PROJECT
 
 COMPONENTS: list[type[pulumi.ComponentResource]] = [PomeriumIdentityProvider]
 
 if __name__ == "__main__":
+    # Its callers write the schema's names (authenticateServiceUrl): messages too.
+    args.SCHEMA_NAMES_IN_MESSAGES = True
     component_provider_host(
         components=COMPONENTS,
         name=PROJECT,

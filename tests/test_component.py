@@ -115,6 +115,33 @@ def test_invalid_arguments_register_nothing_and_name_the_inputs(now: datetime) -
         offline.run(lambda: build(bad), stack="test", config={}, now=now, record=record)
     message = str(caught.value)
     assert message.startswith("Invalid PomeriumIdentityProvider arguments (2 problems)")
-    assert "authenticateServiceUrl: expected" in message
-    assert "kubernetesSecretName: expected" in message
+    # The names this Python caller wrote, not the schema's (authenticateServiceUrl).
+    assert "  - authenticate_service_url: expected" in message
+    assert "  - kubernetes_secret_name: expected" in message
+    assert record == []
+
+
+def test_an_unknown_argument_is_named_with_the_nearest_one(now: datetime) -> None:
+    record: list[Registration] = []
+    bad = {
+        "authenticate_url": "https://authenticate.corp.example.com",
+        "client_secret": "s3cr3t-value-never-echoed",
+        "client_secret_rotation_day": 30,
+    }
+    with pytest.raises(pulumi.RunError) as caught:
+        offline.run(lambda: build(bad), stack="test", config={}, now=now, record=record)  # type: ignore[arg-type]
+    lines = str(caught.value).splitlines()
+    assert lines[0] == (
+        "Invalid PomeriumIdentityProvider arguments (4 problems); nothing was deployed:"
+    )
+    assert lines[1:4] == [
+        "  - authenticate_url: not an argument of PomeriumIdentityProvider; "
+        "did you mean authenticate_service_url?",
+        "  - client_secret: not an argument of PomeriumIdentityProvider",
+        "  - client_secret_rotation_day: not an argument of PomeriumIdentityProvider; "
+        "did you mean client_secret_rotation_days?",
+    ]
+    # authenticate_service_url itself is then missing.
+    assert lines[4].startswith("  - authenticate_service_url: expected")
+    assert "s3cr3t-value-never-echoed" not in str(caught.value)
     assert record == []

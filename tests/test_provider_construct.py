@@ -25,6 +25,12 @@ from tools import offline
 PLUGIN_MAIN = Path(__file__).resolve().parent.parent / "provider" / "__main__.py"
 
 
+@pytest.fixture(autouse=True)
+def schema_names_in_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the plugin's process does when it starts (provider/__main__.py)."""
+    monkeypatch.setattr("components.args.SCHEMA_NAMES_IN_MESSAGES", True)
+
+
 def plugin_provider() -> ComponentProvider:
     """The provider the plugin serves, with the plugin's own component list."""
     plugin = runpy.run_path(str(PLUGIN_MAIN), run_name="plugin")

@@ -170,12 +170,23 @@ def test_every_problem_in_one_message() -> None:
     assert "Traceback" not in message
 
 
-def test_component_errors_name_the_schema_inputs() -> None:
+BAD_ARGS = {"authenticate_service_url": "ftp://x", "client_secret_rotation_days": 3}
+
+
+def test_component_errors_name_the_arguments_a_python_caller_wrote() -> None:
     with pytest.raises(ConfigError) as caught:
-        settings_from_args(
-            {"authenticate_service_url": "ftp://x", "client_secret_rotation_days": 3},
-            stack="dev",
-        )
+        settings_from_args(BAD_ARGS, stack="dev")
+    assert [p.key for p in caught.value.problems] == [
+        "authenticate_service_url",
+        "client_secret_rotation_days",
+    ]
+
+
+def test_the_plugins_errors_name_the_schema_inputs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other languages write the schema's names; the plugin says so at start."""
+    monkeypatch.setattr("components.args.SCHEMA_NAMES_IN_MESSAGES", True)
+    with pytest.raises(ConfigError) as caught:
+        settings_from_args(BAD_ARGS, stack="dev")
     assert [p.key for p in caught.value.problems] == [
         "authenticateServiceUrl",
         "clientSecretRotationDays",
@@ -232,7 +243,7 @@ def test_rotation_days_accepted_exactly_when_credentials_stay_under_a_year(days:
         settings_for(client_secret_rotation_days=days)
     except ConfigError as error:
         assert not valid
-        assert [p.key for p in error.problems] == ["clientSecretRotationDays"]
+        assert [p.key for p in error.problems] == ["client_secret_rotation_days"]
     else:
         assert valid
 

@@ -47,6 +47,12 @@ def _namespaced_name(text: str) -> str:
     return text
 
 
+TIMELINE_HELP = (
+    "also draw each stack's client secrets over the next half year, the Secret's switches, "
+    "the scheduled deploys and today, into FILE (.svg, .png or .pdf)"
+)
+
+
 def _what_to_plan_against(plan: argparse.ArgumentParser) -> None:
     """The inputs a deploy would take from elsewhere: the time, the policy pack's
     settings, the tenant's app management policy."""
@@ -117,6 +123,7 @@ def parser() -> argparse.ArgumentParser:
         f"(default: {DEFAULT_BOOTSTRAP_SECRET})",
     )
     _what_to_plan_against(plan)
+    plan.add_argument("--timeline", type=Path, metavar="FILE", help=TIMELINE_HELP)
     plan.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help=argparse.SUPPRESS)
     return root
 
@@ -222,6 +229,10 @@ def run_plan(args: argparse.Namespace) -> int:
         stacks, now=now, project_dir=args.project_dir, pack_config=pack_config, reader=reader
     )
     files = _write_files(args, results) if args.out else {}
+    if args.timeline:
+        from .timeline_draw import write_for_plan
+
+        write_for_plan(args.timeline, results, today=now, project_dir=args.project_dir)
     output = _json(now, results, files) if args.json else text.render(results, files=files)
     sys.stdout.write(redact.check(output, set().union(*(r.secrets for r in results))))
     return 0 if all(r.ok for r in results) else 1

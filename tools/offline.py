@@ -410,7 +410,11 @@ def run(
     stopped = clock.fixed_clock(now)
     if sleep is not None:
         stopped = clock.Clock(now=stopped.now, sleep=sleep)
-    with clock.use_clock(stopped), policy_reader.use_reader(reader or OFFLINE_POLICY):
+    with (
+        clock.use_clock(stopped),
+        policy_reader.use_reader(reader or OFFLINE_POLICY),
+        _without_source_positions(),
+    ):
         _sync_await(run_pulumi_func(func))
         root = pulumi_settings.get_root_resource()
         raw_outputs: dict[str, Any] = dict(getattr(root, "outputs", {}))
@@ -423,6 +427,23 @@ def run(
         logs=handler.messages,
         warnings=handler.warnings,
     )
+
+
+@contextmanager
+def _without_source_positions() -> Iterator[None]:
+    """At every registration the SDK walks the Python stack for the source
+    positions the CLI shows in diagnostics (pulumi/runtime/resource.py
+    `_get_stack_trace`); the mock engine drops them, and under pytest the walk
+    was a fifth of each run. An empty trace means "no position" to the SDK."""
+    from pulumi.runtime import resource
+    from pulumi.runtime.proto import source_pb2
+
+    walk = resource._get_stack_trace
+    resource._get_stack_trace = source_pb2.StackTrace
+    try:
+        yield
+    finally:
+        resource._get_stack_trace = walk
 
 
 def run_program(
