@@ -11,8 +11,8 @@ import pulumi_azuread as azuread
 
 from . import adoption, app_management_policy_check, clock, cloud_fetch, clouds, graph, rotation
 from .args import PomeriumIdentityProviderArgs
-from .proof_resource import CredentialProof
 from .kubernetes_secret import write_kubernetes_secrets
+from .proof_resource import CredentialProof
 from .settings import ConfigError, Settings, settings_from_args
 
 TYPE_TOKEN = "pomerium-azure-ad:index:PomeriumIdentityProvider"
@@ -85,13 +85,15 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
 
         application = self._register_application(name, owners)
         service_principal = self._register_enterprise_application(name, application, owners)
-        self._assign_groups(name, service_principal)
+        keeps: list[pulumi.Resource] = self._assign_groups(name, service_principal)
         current = self._client_secrets(name, application)
         client_secret = self._prove(name, application, current, client_config.tenant_id)
         if settings.grant_admin_consent:
-            self._grant_admin_consent(name, service_principal)
+            keeps.append(self._grant_admin_consent(name, service_principal))
         provider_url = client_config.tenant_id.apply(self._provider_url)
-        self._write_kubernetes_secrets(name, application.client_id, client_secret, provider_url)
+        self._write_kubernetes_secrets(
+            name, application.client_id, client_secret, provider_url, keeps
+        )
 
         self.client_id = application.client_id
         self.application_object_id = application.object_id
@@ -167,10 +169,12 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
             opts=self._protected(adopted and adoption.service_principal_import_id(adopted)),
         )
 
-    def _assign_groups(self, name: str, service_principal: azuread.ServicePrincipal) -> None:
+    def _assign_groups(
+        self, name: str, service_principal: azuread.ServicePrincipal
+    ) -> list[pulumi.Resource]:
         """Who may sign in: one assignment per group, named by the group, so that
         removing a group from the list removes only its assignment."""
-        for group_id in self.settings.allowed_groups:
+        assignments: list[pulumi.Resource] = [
             azuread.AppRoleAssignment(
                 f"{name}-group-{group_id}",
                 app_role_id=graph.DEFAULT_ACCESS_APP_ROLE_ID,
@@ -178,6 +182,8 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
                 resource_object_id=service_principal.object_id,
                 opts=pulumi.ResourceOptions(parent=self),
             )
+            for group_id in self.settings.allowed_groups
+        ]
         if self.settings.allowed_groups and not self.settings.assignment_required:
             pulumi.log.info(
                 "assignment is required: allowedGroups is set, so only users assigned to the "
@@ -191,6 +197,7 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
                 "them. Set assignmentRequired or allowedGroups to decide at Entra ID.",
                 resource=self,
             )
+        return assignments
 
     def _client_secrets(
         self, name: str, application: azuread.Application
@@ -256,7 +263,9 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
         except clouds.CloudError as error:
             raise pulumi.RunError(str(error)) from None
 
-    def _grant_admin_consent(self, name: str, service_principal: azuread.ServicePrincipal) -> None:
+    def _grant_admin_consent(
+        self, name: str, service_principal: azuread.ServicePrincipal
+    ) -> azuread.ServicePrincipalDelegatedPermissionGrant:
         """Tenant-wide admin consent for the Graph permissions. A grant made in the
         portal is imported: Graph refuses a second one (409)."""
         # The only look-up of Graph's service principal: made only when needed.
@@ -264,7 +273,7 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
             client_id=graph.GRAPH_APP_ID, opts=pulumi.InvokeOutputOptions(parent=self)
         )
         adopted = self.settings.adopt_admin_consent_grant_id
-        azuread.ServicePrincipalDelegatedPermissionGrant(
+        return azuread.ServicePrincipalDelegatedPermissionGrant(
             f"{name}-admin-consent",
             service_principal_object_id=service_principal.object_id,
             resource_service_principal_object_id=graph_sp.object_id,
@@ -280,10 +289,12 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
         client_id: pulumi.Output[str],
         client_secret: pulumi.Output[str],
         provider_url: pulumi.Output[str],
+        keeps: list[pulumi.Resource] | None = None,
     ) -> None:
-        """The Secret Pomerium reads, in every cluster, updated in place at every rotation."""
+        """The Secret Pomerium reads, in every cluster, updated in place at every rotation;
+        `keeps`: what a protected stack's destroy must leave (kubernetes_secret.py)."""
         values = pulumi.Output.all(client_id, client_secret, provider_url).apply(tuple)
-        write_kubernetes_secrets(self, name, self.settings, values)  # type: ignore[arg-type]
+        write_kubernetes_secrets(self, name, self.settings, values, keeps or [])  # type: ignore[arg-type]
 
     def _owners(self, settings: Settings, deployer: pulumi.Output[str]) -> pulumi.Output[list[str]]:
         """Owners of the application and its service principal, lowercase as Graph
@@ -395,4 +406,3 @@ def _existing_application(app: Any) -> adoption.ExistingApplication:
         ),
         owners=tuple(app.owners or ()),
     )
-

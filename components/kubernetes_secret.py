@@ -3,9 +3,13 @@ written through a Kubernetes provider of the component's own and updated in plac
 rotation. The component calls it; the lab's program (tests/real/) calls the same code, so the
 real engine decides what these resources do."""
 
+import os
+from collections.abc import Sequence
+
 import pulumi
 import pulumi_kubernetes as kubernetes
 
+from . import kubeconfig
 from .secret_data import (
     LABELS,
     PATCH_FORCE_ANNOTATION,
@@ -23,17 +27,42 @@ def write_kubernetes_secrets(
     name: str,
     settings: Settings,
     values: pulumi.Output[tuple[str, str, str]],
+    keeps: Sequence[pulumi.Resource] = (),
 ) -> list[kubernetes.core.v1.Secret]:
-    """One Secret per cluster. `values` is (client id, client secret, provider URL)."""
+    """One Secret per cluster. `values` is (client id, client secret, provider URL).
+
+    `keeps`: what sign-in needs beside the credential (group assignments, the admin consent),
+    made dependencies of each Secret. A destroy deletes dependents first and, when a protected
+    Secret's delete fails, skips everything it depends on (pulumi/pulumi v3.277.0
+    pkg/resource/deploy/deployment_executor.go, the errored steps' TransitiveDependenciesOf),
+    so a protected stack's destroy leaves sign-in working."""
     if settings.several_clusters and component.get_provider("kubernetes::Secret"):
         raise pulumi.RunError(
             "clusters: each cluster's Secret goes through a Kubernetes provider of the "
             "component's own (its context); do not pass the component a kubernetes provider"
         )
+    kept = _kept_cluster(settings)
     return [
-        _secret(component, name, settings, cluster, values, first=index == 0)
-        for index, cluster in enumerate(settings.clusters)
+        _secret(component, name, settings, cluster, values, keeps, kept=cluster is kept)
+        for cluster in settings.clusters
     ]
+
+
+def _kept_cluster(settings: Settings) -> Cluster | None:
+    """Of a stack's `clusters`, the one its single-cluster Secret is in: the cluster the
+    ambient kubeconfig's context (or `kubernetes:context`) names, matched by API server URL,
+    whatever its place in the list. That cluster's Secret takes over the single one (an
+    alias); the Secret in a cluster the stack did not use is created, and a Secret in a
+    cluster the stack leaves is deleted at the end of the deploy."""
+    if not settings.several_clusters and not settings.clusters[0].name:
+        return None
+    config = kubeconfig.ambient(os.environ)
+    single = kubeconfig.server_of(config, pulumi.Config("kubernetes").get("context"))
+    if single is None:  # no kubeconfig to tell by (the mock engine, an offline preview)
+        return settings.clusters[0]
+    return next(
+        (c for c in settings.clusters if kubeconfig.server_of(config, c.context) == single), None
+    )
 
 
 def _secret(
@@ -42,8 +71,9 @@ def _secret(
     settings: Settings,
     cluster: Cluster,
     values: pulumi.Output[tuple[str, str, str]],
+    keeps: Sequence[pulumi.Resource],
     *,
-    first: bool,
+    kept: bool,
 ) -> kubernetes.core.v1.Secret:
     adopting = settings.adopt_kubernetes_secret
     data = values.apply(
@@ -56,13 +86,16 @@ def _secret(
             )
         )
     )
-    opts = pulumi.ResourceOptions(parent=component, protect=settings.protect)
-    provider = _provider(component, name, settings, cluster, first=first)
+    opts = pulumi.ResourceOptions(
+        parent=component, protect=settings.protect, depends_on=list(keeps)
+    )
+    provider = _provider(component, name, settings, cluster)
     if provider is not None:
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=provider))
-    # A stack moving to `clusters` keeps its Secret: the first cluster's was
-    # the single cluster's (same cluster, so DiffConfig replaces nothing).
-    if cluster.name and first:
+    # A stack moving to `clusters` keeps its Secret in the cluster it is in (_kept_cluster).
+    # Its provider is not aliased: the engine then asks the new provider's DiffConfig about
+    # the change, which replaces nothing for the same cluster (docs/deploy-facts.md).
+    if cluster.name and kept:
         opts = pulumi.ResourceOptions.merge(
             opts,
             pulumi.ResourceOptions(aliases=[pulumi.Alias(name=f"{name}-kubernetes-secret")]),
@@ -88,8 +121,6 @@ def _provider(
     name: str,
     settings: Settings,
     cluster: Cluster,
-    *,
-    first: bool,
 ) -> kubernetes.Provider | None:
     """The Kubernetes provider a Secret is written through, unless the caller
     passed one (the policy pack checks that one has enableSecretMutable).
@@ -104,11 +135,10 @@ def _provider(
     DiffConfig); each of several clusters' gets only its context's name."""
     if component.get_provider("kubernetes::Secret") is not None:
         return None
-    aliases = [pulumi.Alias(name=f"{name}-kubernetes")] if cluster.name and first else None
     return kubernetes.Provider(
         cluster_resource_name(f"{name}-kubernetes", cluster),
         _provider_args(settings, cluster),
-        opts=pulumi.ResourceOptions(parent=component, aliases=aliases),
+        opts=pulumi.ResourceOptions(parent=component),
     )
 
 
@@ -117,8 +147,13 @@ def _provider_args(settings: Settings, cluster: Cluster) -> kubernetes.ProviderA
     # object exists: upsert only while taking one over. Changing it later
     # updates the provider in place.
     upsert = True if settings.adopt_kubernetes_secret else None
+    # The ambient kubeconfig is the provider's to find when it runs (KUBECONFIG): an empty
+    # kubeconfig, not the SDK's default of the KUBECONFIG path, which the state would keep
+    # and a later run where that path does not exist could not read (pulumi-kubernetes
+    # provider.go: DiffConfig parses the old value first; Configure treats "" as unset).
     if cluster.name:
         return kubernetes.ProviderArgs(
+            kubeconfig="",
             context=cluster.context,
             cluster_identifier=cluster.name,
             enable_secret_mutable=True,
@@ -128,7 +163,7 @@ def _provider_args(settings: Settings, cluster: Cluster) -> kubernetes.ProviderA
     # renderYamlToDirectory: it would write the client secret to disk.
     stack = pulumi.Config("kubernetes")
     return kubernetes.ProviderArgs(
-        kubeconfig=stack.get_secret("kubeconfig"),
+        kubeconfig=stack.get_secret("kubeconfig") or "",
         context=stack.get("context"),
         cluster=stack.get("cluster"),
         cluster_identifier=stack.get("clusterIdentifier"),

@@ -63,7 +63,9 @@ def bin_dir() -> Path:
 
 
 def module_version(program: Program) -> str:
-    return go(["list", "-m", "-f", "{{.Version}}", program.version_module], GO_DIR / program.module_dir)
+    return go(
+        ["list", "-m", "-f", "{{.Version}}", program.version_module], GO_DIR / program.module_dir
+    )
 
 
 def module_dir(module: str, cwd: Path) -> Path:
@@ -98,7 +100,17 @@ def build(program: Program, out: Path) -> dict[str, str]:
         write_kubernetes_embeds(version)
     started = time.monotonic()
     log(f"building {program.binary} {version} (a first build takes minutes)")
-    go(["build", "-o", str(out / program.binary), "-ldflags", ldflags(program, version), program.package], cwd)
+    go(
+        [
+            "build",
+            "-o",
+            str(out / program.binary),
+            "-ldflags",
+            ldflags(program, version),
+            program.package,
+        ],
+        cwd,
+    )
     log(f"built {program.binary} in {time.monotonic() - started:.0f} s")
     return {"version": version, "seconds": f"{time.monotonic() - started:.1f}"}
 

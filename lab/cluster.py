@@ -1,6 +1,8 @@
 """Two Kubernetes API servers (the lab's two clusters) on one etcd, on loopback.
 
-No nodes, controllers or scheduler: Pomerium's Secret only needs the API. Each API server keeps
+No nodes or scheduler: Pomerium's Secret only needs the API, and the garbage collector of
+kube-controller-manager, which finishes the deletes pulumi-kubernetes asks for (it deletes
+with foreground propagation, whose finalizer only the garbage collector removes). Each API server keeps
 its objects under its own etcd prefix, and serves HTTPS with a certificate of the lab's own CA;
 the kubeconfig has one context per API server, the first current, and a static bearer token
 (the lab's credentials are not secrets).
@@ -76,7 +78,10 @@ def _files(state: Path) -> dict[str, Path]:
     """The CA, the serving certificate, the service-account key and the token file."""
     pki = state / "pki"
     pki.mkdir(exist_ok=True)
-    files = {name: pki / name for name in ("ca.pem", "server.pem", "server-key.pem", "sa.pem", "tokens.csv")}
+    files = {
+        name: pki / name
+        for name in ("ca.pem", "server.pem", "server-key.pem", "sa.pem", "tokens.csv")
+    }
     ca = trustme.CA()
     ca.cert_pem.write_to_path(str(files["ca.pem"]))
     leaf = ca.issue_cert("127.0.0.1", "localhost")
@@ -114,7 +119,9 @@ def start_api_servers(state: Path, bin_dir: Path, etcd_url: str) -> tuple[list[A
     return servers, files["ca.pem"]
 
 
-def _api_server_argv(bin_dir: Path, files: dict[str, Path], server: ApiServer, etcd_url: str) -> list[str]:
+def _api_server_argv(
+    bin_dir: Path, files: dict[str, Path], server: ApiServer, etcd_url: str
+) -> list[str]:
     return [
         str(bin_dir / "kube-apiserver"),
         f"--etcd-servers={etcd_url}",
@@ -168,3 +175,25 @@ def create_namespace(server: ApiServer, ca: Path) -> None:
     except urllib.error.HTTPError as error:
         if error.code != 409:  # AlreadyExists: a restarted lab keeps its etcd
             raise
+
+
+def start_garbage_collectors(
+    state: Path, bin_dir: Path, servers: list[ApiServer], ca: Path
+) -> None:
+    """One kube-controller-manager per API server, running only the garbage collector."""
+    for server in servers:
+        kubeconfig = state / "pki" / f"{server.name}.kubeconfig"
+        write_kubeconfig(kubeconfig, [server], ca)
+        spawn(
+            state,
+            f"kube-controller-manager-{server.name}",
+            [
+                str(bin_dir / "kube-controller-manager"),
+                f"--kubeconfig={kubeconfig}",
+                "--controllers=garbagecollector",
+                "--leader-elect=false",
+                "--use-service-account-credentials=false",
+                "--secure-port=0",
+                "--v=0",
+            ],
+        )

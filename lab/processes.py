@@ -5,6 +5,7 @@ folder (never the caller's stdout, so `eval "$(./scripts/lab start)"` returns), 
 pids.json there, which `stop` reads.
 """
 
+import contextlib
 import json
 import os
 import signal
@@ -50,7 +51,9 @@ def alive(pid: int) -> bool:
     return not (stat.exists() and stat.read_text().split(")")[-1].split()[0] == "Z")
 
 
-def wait_until(what: str, ready: Callable[[], bool], state: Path, name: str, seconds: float = 90) -> None:
+def wait_until(
+    what: str, ready: Callable[[], bool], state: Path, name: str, seconds: float = 90
+) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if ready():
@@ -67,19 +70,15 @@ def stop_all(state: Path) -> list[str]:
     """Stop every server the lab started; return their names."""
     pids = started(state)
     for pid in pids.values():
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
     deadline = time.monotonic() + 20
     while any(alive(pid) for pid in pids.values()) and time.monotonic() < deadline:
         time.sleep(0.2)
     for name, pid in pids.items():
         if alive(pid):
             log(f"{name} did not stop on SIGTERM: killing it")
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
     pids_file(state).unlink(missing_ok=True)
     return list(pids)

@@ -60,6 +60,14 @@ KUBE_APISERVER = Program(
     ),
 )
 
+KUBE_CONTROLLER_MANAGER = Program(
+    binary="kube-controller-manager",
+    module_dir="kube-apiserver",
+    package="k8s.io/kubernetes/cmd/kube-controller-manager",
+    version_module="k8s.io/kubernetes",
+    stamps=KUBE_APISERVER.stamps,
+)
+
 ETCD = Program(
     binary="etcd",
     module_dir="etcd",
@@ -69,4 +77,4 @@ ETCD = Program(
     stamps=(),
 )
 
-PROGRAMS = (PULUMI, KUBERNETES, KUBE_APISERVER, ETCD)
+PROGRAMS = (PULUMI, KUBERNETES, KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, ETCD)

@@ -68,6 +68,7 @@ def start() -> dict[str, str]:
     cluster.write_kubeconfig(kubeconfig, servers, ca)
     for server in servers:
         cluster.create_namespace(server, ca)
+    cluster.start_garbage_collectors(STATE, bin_dir, servers, ca)
     env = environment(bin_dir, kubeconfig)
     if (ROOT / "lab" / "entra").is_dir():
         env.update(start_entra(STATE))

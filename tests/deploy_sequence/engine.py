@@ -210,7 +210,10 @@ class _Deploy:
             was = self.provider_settings(old.provider, self.old.resources, self.old.config)
             now = self.provider_settings(new.provider, self.resources, self.config)
             if not self.same_cluster(was, now):
-                replace_keys += ("provider",)
+                # The engine builds this DiffResult itself, without deleteBeforeReplace:
+                # create first (step_generator.go providerChanged; shown in tests/real/
+                # test_engine_rules.py).
+                return "replace", ("provider",), False
         if replace_keys:
             return "replace", replace_keys, self.deletes_first(old, new)
         return ("update" if changed else "same"), changed, False
@@ -276,7 +279,10 @@ class _Deploy:
         return None
 
     def targeted(self, new: Resource) -> bool:
-        return self.targets is None or new.urn in self.targets
+        # Providers are always part of a targeted run (step_generator.go; shown in
+        # tests/real/test_engine_rules.py).
+        provider = new.type.startswith("pulumi:providers:")
+        return self.targets is None or provider or new.urn in self.targets
 
     def step(self, new: Resource) -> None:
         old = self.match(new)
@@ -374,7 +380,10 @@ class _Deploy:
             gone = [r for r in gone if r.urn in self.targets]
         for old in reversed(gone):
             if old.protect:
-                self.fail(facts.PROTECTED_DELETE.format(urn=old.urn))
+                # A protected delete fails and the others go on (step_executor.go:
+                # continueOnError for a deleteProtectedError; tests/real/).
+                self.errors.append(facts.PROTECTED_DELETE.format(urn=old.urn))
+                continue
             self.steps.append(Step("delete", old.urn, old.type))
             if old.custom:
                 self.operations.append(Operation("delete", old))

@@ -5,7 +5,6 @@ import json
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import msal
@@ -94,7 +93,6 @@ def token_requests(client_id: str) -> list[dict[str, Any]]:
     return [
         r
         for r in requests_logged()
-        if r["path"].endswith("/oauth2/v2.0/token") and (r.get("body") or {}).get("client_id") == client_id
+        if r["path"].endswith("/oauth2/v2.0/token")
+        and (r.get("body") or {}).get("client_id") == client_id
     ]
-
-

@@ -39,7 +39,9 @@ class LabIdentityProvider(PomeriumIdentityProvider):
         self.settings, self.cloud = settings, cloud
         lab = pulumi.Config("lab")
         application = SimpleNamespace(client_id=pulumi.Output.from_input(lab.require("clientId")))
-        current = SimpleNamespace(value=lab.require_secret("clientSecret"), key_id=lab.require("keyId"))
+        current = SimpleNamespace(
+            value=lab.require_secret("clientSecret"), key_id=lab.require("keyId")
+        )
         tenant = pulumi.Output.from_input(tenant_id)
         client_secret = self._prove(name, application, current, tenant)  # type: ignore[arg-type]
         provider_url = tenant.apply(self._provider_url)
@@ -55,8 +57,12 @@ class LabIdentityProvider(PomeriumIdentityProvider):
         self.kubernetes_secret = pulumi.Output.from_input(settings.kubernetes_secret)
         self.kubernetes_secrets = pulumi.Output.from_input(
             [
-                {"cluster": c.name, "context": c.context, "secret": c.secret,
-                 "authenticate_service_url": c.authenticate_service_url}
+                {
+                    "cluster": c.name,
+                    "context": c.context,
+                    "secret": c.secret,
+                    "authenticate_service_url": c.authenticate_service_url,
+                }
                 for c in settings.clusters
             ]
         )

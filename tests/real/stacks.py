@@ -56,7 +56,9 @@ class LabStack:
     def set_secret(self, key: str, value: str) -> None:
         """A secret setting, encrypted into the stack file as `pulumi config set --secret` does."""
         self.stack().set_config(key, auto.ConfigValue(value, secret=True))
-        self.config = yaml.safe_load((self.folder / f"Pulumi.{self.name}.yaml").read_text())["config"]
+        self.config = yaml.safe_load((self.folder / f"Pulumi.{self.name}.yaml").read_text())[
+            "config"
+        ]
 
     def _record(self, event: auto.EngineEvent) -> None:
         self.events.append(event)
@@ -79,7 +81,10 @@ class LabStack:
         self.stack()
         done = subprocess.run(
             ["pulumi", "stack", "export", "--stack", self.name],
-            cwd=self.folder, capture_output=True, text=True, check=True,
+            cwd=self.folder,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         return dict(json.loads(done.stdout)["deployment"])
 

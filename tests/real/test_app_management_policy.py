@@ -22,7 +22,10 @@ def set_tenant_default(*restrictions: dict[str, str], enabled: bool = True) -> N
     entra.graph(
         "PATCH",
         DEFAULT_POLICY,
-        {"isEnabled": enabled, "applicationRestrictions": {"passwordCredentials": list(restrictions)}},
+        {
+            "isEnabled": enabled,
+            "applicationRestrictions": {"passwordCredentials": list(restrictions)},
+        },
     )
 
 
@@ -30,20 +33,31 @@ def set_tenant_default(*restrictions: dict[str, str], enabled: bool = True) -> N
 def _tenant_default_restored(lab: dict[str, str]) -> Iterator[None]:
     yield
     set_tenant_default(enabled=False)
-    entra.lab_knob("/_lab/lacking-permissions", {"client_id": os.environ["ARM_CLIENT_ID"], "permissions": []})
+    entra.lab_knob(
+        "/_lab/lacking-permissions", {"client_id": os.environ["ARM_CLIENT_ID"], "permissions": []}
+    )
 
 
 def accepted(d_client_id: str, secret: str) -> bool:
     host, tenant = os.environ["ARM_METADATA_HOSTNAME"], os.environ["ARM_TENANT_ID"]
-    return proof.request_token(f"https://{host}/{tenant}", d_client_id, secret, f"https://{host}/.default").ok
+    return proof.request_token(
+        f"https://{host}/{tenant}", d_client_id, secret, f"https://{host}/.default"
+    ).ok
 
 
-def test_a_tenant_that_blocks_new_secrets_stops_the_deploy_before_any_change(tmp_path: Path) -> None:
+def test_a_tenant_that_blocks_new_secrets_stops_the_deploy_before_any_change(
+    tmp_path: Path,
+) -> None:
     d = deployment(tmp_path)
     d.stack.up()
     held = d.password
-    set_tenant_default({"restrictionType": "passwordAddition", "state": "enabled",
-                        "restrictForAppsCreatedAfterDateTime": LONG_AGO})
+    set_tenant_default(
+        {
+            "restrictionType": "passwordAddition",
+            "state": "enabled",
+            "restrictForAppsCreatedAfterDateTime": LONG_AGO,
+        }
+    )
     with pytest.raises(auto.CommandError) as failed:
         d.stack.up()
     message = str(failed.value)
@@ -59,8 +73,14 @@ def test_a_60_day_cap_stops_a_30_day_rotation_and_names_22(tmp_path: Path) -> No
     """The project's secrets live 3N - 7 days (docs/app-management-policies.md): with N = 30,
     83 days; the largest N whose secrets fit 60 days is 22 (59 days; 23 makes 62)."""
     d = deployment(tmp_path, clientSecretRotationDays=30)
-    set_tenant_default({"restrictionType": "passwordLifetime", "state": "enabled", "maxLifetime": "P60D",
-                        "restrictForAppsCreatedAfterDateTime": LONG_AGO})
+    set_tenant_default(
+        {
+            "restrictionType": "passwordLifetime",
+            "state": "enabled",
+            "maxLifetime": "P60D",
+            "restrictForAppsCreatedAfterDateTime": LONG_AGO,
+        }
+    )
     with pytest.raises(auto.CommandError) as failed:
         d.stack.up()
     assert "set clientSecretRotationDays to 22 or less" in str(failed.value)
@@ -78,7 +98,10 @@ def test_a_60_day_cap_stops_a_30_day_rotation_and_names_22(tmp_path: Path) -> No
 def test_without_the_read_permission_the_deploy_goes_on_with_a_warning(tmp_path: Path) -> None:
     entra.lab_knob(
         "/_lab/lacking-permissions",
-        {"client_id": os.environ["ARM_CLIENT_ID"], "permissions": ["Policy.Read.All", "Application.Read.All"]},
+        {
+            "client_id": os.environ["ARM_CLIENT_ID"],
+            "permissions": ["Policy.Read.All", "Application.Read.All"],
+        },
     )
     d = deployment(tmp_path)
     d.stack.up()

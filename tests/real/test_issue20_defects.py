@@ -22,7 +22,11 @@ def _lab(lab: dict[str, str]) -> None:
 def clusters(*names: str) -> str:
     return json.dumps(
         [
-            {"name": n, "context": n, "authenticateServiceUrl": f"https://authenticate.{n}.lab.example.com"}
+            {
+                "name": n,
+                "context": n,
+                "authenticateServiceUrl": f"https://authenticate.{n}.lab.example.com",
+            }
             for n in names
         ]
     )
@@ -42,6 +46,8 @@ def test_a_deploy_from_a_kubeconfig_at_another_path_works(
     monkeypatch.setenv("KUBECONFIG", str(runner / "kubeconfig"))
     d = deployment(project)
     d.stack.up()
+    # The state keeps no path of this machine's (decrypted: the kubeconfig input is secret).
+    assert str(runner) not in json.dumps(d.stack.stack().export_stack().deployment)
     shutil.move(runner / "kubeconfig", laptop / "kubeconfig")
     monkeypatch.setenv("KUBECONFIG", str(laptop / "kubeconfig"))
     d.use(d.app.add_password())
@@ -65,7 +71,9 @@ def test_moving_to_clusters_keeps_the_secret_whichever_cluster_comes_first(
     d.stack.up()
     blue = cluster.read_secret("blue", d.secret_name)
     green = cluster.read_secret("green", d.secret_name)
-    assert blue is not None and blue.metadata.uid == uid, "the Secret in the old cluster was replaced"
+    assert blue is not None and blue.metadata.uid == uid, (
+        "the Secret in the old cluster was replaced"
+    )
     assert green is not None, "nothing was written to the new cluster"
     # The next rotation reaches both.
     d.use(d.app.add_password())
@@ -87,6 +95,10 @@ def test_a_protected_stack_keeps_its_secret_through_destroy(tmp_path: Path) -> N
         d.stack.destroy()
     assert "protected" in str(failed.value)
     left = {r["urn"].rsplit("::", 1)[1] for r in d.stack.export()["resources"]}
-    assert {"pomerium-kubernetes-secret", "pomerium-client-secret-proof", "pomerium-kubernetes"} <= left
+    assert {
+        "pomerium-kubernetes-secret",
+        "pomerium-client-secret-proof",
+        "pomerium-kubernetes",
+    } <= left
     secret = cluster.read_secret("blue", d.secret_name)
     assert cluster.secret_values(secret)["IDP_CLIENT_SECRET"] == d.password.secret_text  # type: ignore[arg-type]

@@ -27,9 +27,14 @@ def test_the_kubernetes_plugin_on_path_is_the_served_v4_25_0(lab: dict[str, str]
     """The engine uses the plugin on PATH whatever version it reports: this is that plugin."""
     plugin = shutil.which("pulumi-resource-kubernetes")
     assert plugin is not None
-    info = subprocess.run(["go", "version", "-m", plugin], capture_output=True, text=True, check=True)
+    info = subprocess.run(
+        ["go", "version", "-m", plugin], capture_output=True, text=True, check=True
+    )
     # The one commit of the provider module the proxy serves, tag v4.25.0.
-    assert "github.com/pulumi/pulumi-kubernetes/provider/v4\tv4.0.0-20260115033456-f47bc2d6f199" in info.stdout
+    assert (
+        "github.com/pulumi/pulumi-kubernetes/provider/v4\tv4.0.0-20260115033456-f47bc2d6f199"
+        in info.stdout
+    )
     assert "pkg/version.Version=4.25.0" in info.stdout
 
 

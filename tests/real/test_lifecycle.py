@@ -65,7 +65,9 @@ def test_a_rotation_updates_the_secret_in_place_through_two_full_cycles(tmp_path
         d.app.remove_password(old)
 
 
-def test_a_refused_proof_fails_the_deploy_and_the_secret_keeps_its_credential(tmp_path: Path) -> None:
+def test_a_refused_proof_fails_the_deploy_and_the_secret_keeps_its_credential(
+    tmp_path: Path,
+) -> None:
     """Entra ID refuses the new client secret (here: Conditional Access, AADSTS53003, which
     the proof does not wait out): the deploy fails, the Secret keeps the one it holds, and
     the next deploy, once Entra ID accepts it, writes it."""
@@ -92,7 +94,9 @@ def test_a_secret_entra_id_is_still_replicating_is_waited_for(tmp_path: Path) ->
     d = deployment(tmp_path)
     d.stack.up()
     d.use(d.app.add_password())
-    entra.lab_knob("/_lab/not-replicated", {"client_id": d.app.client_id, "seconds": 4, "code": 7000215})
+    entra.lab_knob(
+        "/_lab/not-replicated", {"client_id": d.app.client_id, "seconds": 4, "code": 7000215}
+    )
     d.stack.up()
     secret = cluster.read_secret(BLUE, d.secret_name)
     assert cluster.secret_values(secret)["IDP_CLIENT_SECRET"] == d.password.secret_text  # type: ignore[arg-type]

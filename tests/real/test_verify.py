@@ -20,11 +20,17 @@ def _lab(lab: dict[str, str]) -> None:
 
 def verify(folder: Path, stack: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [VERIFY, "verify", "--stack", stack], cwd=folder, capture_output=True, text=True, check=False
+        [VERIFY, "verify", "--stack", stack],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
-def test_verify_passes_after_each_deploy_and_fails_once_the_secret_is_edited(tmp_path: Path) -> None:
+def test_verify_passes_after_each_deploy_and_fails_once_the_secret_is_edited(
+    tmp_path: Path,
+) -> None:
     d = deployment(tmp_path)
     d.stack.up()
     first = verify(tmp_path, d.stack.name)
