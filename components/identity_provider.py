@@ -294,7 +294,7 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
         """The Secret Pomerium reads, in every cluster, updated in place at every rotation;
         `keeps`: what a protected stack's destroy must leave (kubernetes_secret.py)."""
         values = pulumi.Output.all(client_id, client_secret, provider_url).apply(tuple)
-        write_kubernetes_secrets(self, name, self.settings, values, keeps or [])  # type: ignore[arg-type]
+        write_kubernetes_secrets(self, name, self.settings, values, keeps or [])
 
     def _owners(self, settings: Settings, deployer: pulumi.Output[str]) -> pulumi.Output[list[str]]:
         """Owners of the application and its service principal, lowercase as Graph

@@ -78,7 +78,6 @@ def test_a_protected_delete_does_not_stop_the_other_deletes(tmp_path: Path) -> N
     assert "protected" in str(failed.value)
     left = {r["urn"].rsplit("::", 1)[1] for r in stack.export()["resources"]}
     assert "kept" in left and "other" not in left
-    names = {
-        m.metadata.name for m in cluster.core("blue").list_namespaced_config_map("pomerium").items
-    }
+    items = cluster.core("blue").list_namespaced_config_map("pomerium").items
+    names = {m.metadata.name for m in items if m.metadata is not None}
     assert f"{stack.name}-kept" in names and f"{stack.name}-other" not in names

@@ -71,7 +71,7 @@ def test_moving_to_clusters_keeps_the_secret_whichever_cluster_comes_first(
     d.stack.up()
     blue = cluster.read_secret("blue", d.secret_name)
     green = cluster.read_secret("green", d.secret_name)
-    assert blue is not None and blue.metadata.uid == uid, (
+    assert blue is not None and blue.metadata is not None and blue.metadata.uid == uid, (
         "the Secret in the old cluster was replaced"
     )
     assert green is not None, "nothing was written to the new cluster"

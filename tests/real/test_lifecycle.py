@@ -59,7 +59,7 @@ def test_a_rotation_updates_the_secret_in_place_through_two_full_cycles(tmp_path
         assert secret_ops == ["update"], d.stack.started()
         d.stack.up()
         secret = cluster.read_secret(BLUE, d.secret_name)
-        assert secret is not None and secret.metadata.uid == uid
+        assert secret is not None and secret.metadata is not None and secret.metadata.uid == uid
         assert cluster.secret_values(secret)["IDP_CLIENT_SECRET"] == new.secret_text
         # Only now, with the Secret moved, the old password goes.
         d.app.remove_password(old)
