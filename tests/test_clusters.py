@@ -163,8 +163,10 @@ def test_each_cluster_gets_its_own_provider_and_secret(now: datetime) -> None:
     )
     providers = {p.name: p for p in run.of_type("pulumi:providers:kubernetes")}
     assert set(providers) == {"pomerium-kubernetes-east", "pomerium-kubernetes-west"}
-    # Only the context's name, never kubeconfig contents; the name is the cluster's id.
+    # Only the context's name, and an empty kubeconfig: neither its contents nor the
+    # KUBECONFIG path reach the state. The name is the cluster's id.
     assert {k: v for k, v in providers["pomerium-kubernetes-west"].inputs.items()} == {
+        "kubeconfig": "",
         "context": "aks-prod-west",
         "clusterIdentifier": "west",
         "enableSecretMutable": "true",

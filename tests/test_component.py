@@ -142,6 +142,6 @@ def test_an_unknown_argument_is_named_with_the_nearest_one(now: datetime) -> Non
         "did you mean client_secret_rotation_days?",
     ]
     # authenticate_service_url itself is then missing.
-    assert lines[4].startswith("  - authenticate_service_url: expected")
+    assert lines[4].startswith("  - authenticate_service_url: not set, nor clusters")
     assert "s3cr3t-value-never-echoed" not in str(caught.value)
     assert record == []

@@ -490,8 +490,10 @@ def test_a_rotation_moves_every_clusters_secret_before_deleting_the_old_credenti
 
 def test_moving_a_stack_to_clusters_keeps_its_secret() -> None:
     """The same cluster (the stack's kubernetes:context is the first cluster's
-    context): the Secret and its provider are aliased, DiffConfig sees the same
-    cluster, and only the new cluster's provider and Secret are created."""
+    context): the Secret is aliased, DiffConfig sees the same cluster, the new
+    clusters' providers and the other cluster's Secret are created, and only the
+    old provider goes (deleting a provider touches no cluster). Both orders of
+    the clusters, for real: tests/real/test_issue20_defects.py."""
     single = {
         f"{PROJECT}:authenticateServiceUrl": "https://authenticate.corp.example.net",
         "kubernetes:context": "aks-prod-east",
@@ -504,6 +506,11 @@ def test_moving_a_stack_to_clusters_keeps_its_secret() -> None:
 
     assert done.ok, done.errors
     assert problems(state, done) == []
-    assert done.ops("replace") == [] and done.ops("delete") == []
+    assert done.ops("replace") == []
+    assert [s.urn.rsplit("::", 1)[1] for s in done.ops("delete")] == ["pomerium-kubernetes"]
     created = sorted(s.urn.rsplit("::", 1)[1] for s in done.ops("create"))
-    assert created == ["pomerium-kubernetes-secret-west", "pomerium-kubernetes-west"]
+    assert created == [
+        "pomerium-kubernetes-east",
+        "pomerium-kubernetes-secret-west",
+        "pomerium-kubernetes-west",
+    ]
