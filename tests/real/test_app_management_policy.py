@@ -32,10 +32,10 @@ def set_tenant_default(*restrictions: dict[str, str], enabled: bool = True) -> N
 @pytest.fixture(autouse=True)
 def _tenant_default_restored(lab: dict[str, str]) -> Iterator[None]:
     yield
-    set_tenant_default(enabled=False)
     entra.lab_knob(
         "/_lab/lacking-permissions", {"client_id": os.environ["ARM_CLIENT_ID"], "permissions": []}
     )
+    set_tenant_default(enabled=False)
 
 
 def accepted(d_client_id: str, secret: str) -> bool:
@@ -96,14 +96,20 @@ def test_a_60_day_cap_stops_a_30_day_rotation_and_names_22(tmp_path: Path) -> No
 
 
 def test_without_the_read_permission_the_deploy_goes_on_with_a_warning(tmp_path: Path) -> None:
+    d = deployment(tmp_path)
+    # Every permission Graph's docs accept for reading the policies (the stand-in's deploy
+    # identity holds the write one, which reads too).
     entra.lab_knob(
         "/_lab/lacking-permissions",
         {
             "client_id": os.environ["ARM_CLIENT_ID"],
-            "permissions": ["Policy.Read.All", "Application.Read.All"],
+            "permissions": [
+                "Policy.Read.All",
+                "Policy.Read.ApplicationConfiguration",
+                "Policy.ReadWrite.ApplicationConfiguration",
+            ],
         },
     )
-    d = deployment(tmp_path)
     d.stack.up()
     warnings = [m for m in d.stack.diagnostics() if "App management policy check" in m]
     assert warnings and "Policy.Read.All" in " ".join(warnings)

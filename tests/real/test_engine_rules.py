@@ -20,18 +20,50 @@ def _lab(lab: dict[str, str]) -> None:
     return None
 
 
+def _config_map_in_a_context() -> None:
+    """A tiny program for the provider-change rule: one ConfigMap through an explicit provider
+    given the kubeconfig's contents and the stack's context, so that DiffConfig can tell the
+    clusters apart."""
+    import os
+
+    import pulumi
+    import pulumi_kubernetes as kubernetes
+
+    provider = kubernetes.Provider(
+        "cluster",
+        kubeconfig=Path(os.environ["KUBECONFIG"]).read_text(),
+        context=pulumi.Config("lab").require("context"),
+    )
+    kubernetes.core.v1.ConfigMap(
+        "moved",
+        metadata={"name": f"{pulumi.get_stack()}-moved", "namespace": "pomerium"},
+        data={"rule": "provider change"},
+        opts=pulumi.ResourceOptions(provider=provider),
+    )
+
+
 def test_a_provider_change_creates_the_replacement_before_deleting_the_old(tmp_path: Path) -> None:
     """pkg/resource/deploy/step_generator.go (providerChanged): a replacement the provider
-    causes carries no deleteBeforeReplace, so the new Secret exists before the old goes."""
-    d = deployment(tmp_path)
-    d.stack.config["kubernetes:context"] = "blue"
-    d.stack.up()
-    d.stack.config["kubernetes:context"] = "green"
-    d.stack.up()
-    secret_steps = [op for op, urn in d.stack.steps() if SECRET_TYPE in urn]
-    assert secret_steps.index("create-replacement") < secret_steps.index("delete-replaced")
-    assert cluster.read_secret("green", d.secret_name) is not None
-    assert cluster.read_secret("blue", d.secret_name) is None
+    causes carries no deleteBeforeReplace, so the new object exists before the old goes."""
+    stack = LabStack(tmp_path, program=_config_map_in_a_context)
+    stack.config = {"lab:context": "blue"}
+    stack.up()
+    stack.config = {"lab:context": "green"}
+    stack.write()
+    stack.up()
+    steps = [op for op, urn in stack.steps() if urn.endswith("::moved")]
+    assert steps.index("create-replacement") < steps.index("delete-replaced")
+    green = {
+        m.metadata.name
+        for m in cluster.core("green").list_namespaced_config_map("pomerium").items
+        if m.metadata
+    }
+    blue = {
+        m.metadata.name
+        for m in cluster.core("blue").list_namespaced_config_map("pomerium").items
+        if m.metadata
+    }
+    assert f"{stack.name}-moved" in green and f"{stack.name}-moved" not in blue
 
 
 def test_providers_are_always_part_of_a_targeted_run(tmp_path: Path) -> None:
