@@ -104,17 +104,7 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
         self.client_secret = client_secret
         self.client_secret_expires_at = current.end_date
         self.kubernetes_secret = pulumi.Output.from_input(settings.kubernetes_secret)
-        self.kubernetes_secrets = pulumi.Output.from_input(
-            [
-                {
-                    "cluster": c.name,
-                    "context": c.context,
-                    "secret": c.secret,
-                    "authenticate_service_url": c.authenticate_service_url,
-                }
-                for c in settings.clusters
-            ]
-        )
+        self.kubernetes_secrets = pulumi.Output.from_input(cluster_outputs(settings))
         self.register_outputs({key: getattr(self, key) for key in OUTPUTS})
 
     # --- the guide's steps ------------------------------------------------------------
@@ -387,6 +377,19 @@ def _cloud_of_metadata_host(multi_tenant: bool) -> clouds.Cloud | None:
     if multi_tenant:
         clouds.provider_url_in(cloud, multi_tenant=True)
     return cloud
+
+
+def cluster_outputs(settings: Settings) -> list[dict[str, str]]:
+    """The `kubernetes_secrets` output: one entry per cluster."""
+    return [
+        {
+            "cluster": c.name,
+            "context": c.context,
+            "secret": c.secret,
+            "authenticate_service_url": c.authenticate_service_url,
+        }
+        for c in settings.clusters
+    ]
 
 
 def _existing_application(app: Any) -> adoption.ExistingApplication:

@@ -21,7 +21,12 @@ from types import SimpleNamespace
 import pulumi
 
 from components import app_management_policy_check, identity_provider
-from components.identity_provider import OUTPUTS, TYPE_TOKEN, PomeriumIdentityProvider
+from components.identity_provider import (
+    OUTPUTS,
+    TYPE_TOKEN,
+    PomeriumIdentityProvider,
+    cluster_outputs,
+)
 from components.settings import OPTIONS, PROJECT, args_from_config, settings_from_args
 
 
@@ -55,17 +60,7 @@ class LabIdentityProvider(PomeriumIdentityProvider):
         self.client_secret = client_secret
         self.client_secret_expires_at = pulumi.Output.from_input(lab.require("endDate"))
         self.kubernetes_secret = pulumi.Output.from_input(settings.kubernetes_secret)
-        self.kubernetes_secrets = pulumi.Output.from_input(
-            [
-                {
-                    "cluster": c.name,
-                    "context": c.context,
-                    "secret": c.secret,
-                    "authenticate_service_url": c.authenticate_service_url,
-                }
-                for c in settings.clusters
-            ]
-        )
+        self.kubernetes_secrets = pulumi.Output.from_input(cluster_outputs(settings))
         self.register_outputs({key: getattr(self, key) for key in OUTPUTS})
 
 
