@@ -73,7 +73,8 @@ def _serve(state_dir: Path, host: str, port: int) -> None:
     _write_ready(state_dir, host, server.server_address[1], store)
     logging.info("listening on %s:%s", host, server.server_address[1])
     try:
-        server.serve_forever()
+        # A short poll: SIGTERM's shutdown waits for the loop's next poll (0.5 s by default).
+        server.serve_forever(poll_interval=0.05)
     finally:
         (state_dir / "ready.json").unlink(missing_ok=True)
         server.server_close()
