@@ -34,6 +34,7 @@ config:
     - {name: green, context: aks-preprod-green, authenticateServiceUrl: https://sso-green.team.test}
 """
 PYTEST = [sys.executable, "-m", "pytest"]
+MARK = "pytest.mark.stack_files"
 PREPROD_CLUSTERS = [
     {"resourceGroup": "rg-preprod", "name": f"aks-preprod-{c}", "context": f"aks-preprod-{c}"}
     for c in ("blue", "green")
@@ -115,12 +116,13 @@ def test_the_stack_checks_pass_on_the_teams_copy(team_copy: tuple[Path, list[str
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     # The copy's own modules first, ahead of this checkout's (installed editable).
     env["PYTHONPATH"] = str(root)
+    # Every check of stack files but the deploy sequence, which runs on this repository's
+    # own stack files whatever they are (test_deploy_sequence.py); only the files that mark
+    # such checks are collected, in one process beside the suite's other workers.
+    marked = [str(p) for p in sorted((root / "tests").rglob("test_*.py")) if MARK in p.read_text()]
     result = subprocess.run(
-        # Every check of stack files but the deploy sequence, which runs on this
-        # repository's own stack files whatever they are (test_deploy_sequence.py).
-        # One process: this test already runs beside the suite's other workers.
         [*PYTEST, "-m", "stack_files", "-k", "not rotation_periods", "-q", "-p", "no:cacheprovider"]
-        + ["--numprocesses=0"],
+        + ["--numprocesses=0", *marked],
         cwd=root,
         env=env,
         capture_output=True,
