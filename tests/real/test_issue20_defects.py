@@ -102,3 +102,56 @@ def test_a_protected_stack_keeps_its_secret_through_destroy(tmp_path: Path) -> N
     } <= left
     secret = cluster.read_secret("blue", d.secret_name)
     assert cluster.secret_values(secret)["IDP_CLIENT_SECRET"] == d.password.secret_text  # type: ignore[arg-type]
+
+
+def _made_by_hand(name: str) -> str:
+    """The Secret Pomerium already reads before the stack adopts it (`kubectl create secret`);
+    its uid."""
+    made = cluster.core("blue").create_namespaced_secret(
+        cluster.NAMESPACE,
+        {"metadata": {"name": name}, "stringData": {"client_secret": "made by hand"}},
+    )
+    return str(made.metadata.uid)
+
+
+# Defect 5: while adopting, the provider upserts (upsertExistingObjects), so a create takes
+# over the live Secret, and the old resource's delete then removes it by name. Two changes
+# make the engine create the Secret anew in the same cluster: the provider replaced (its
+# DiffConfig replaces on a changed clusterIdentifier), and a new URN (a `clusters` entry
+# renamed; its context the same).
+ADOPTED_CHANGES = {
+    "provider replaced": (
+        {"kubernetes:clusterIdentifier": "lab-one"},
+        {"kubernetes:clusterIdentifier": "lab-two"},
+        ("create-replacement", "delete-replaced"),
+    ),
+    "cluster renamed": (
+        {f"{NS}:clusters": json.loads(clusters("blue"))},
+        {f"{NS}:clusters": [{**json.loads(clusters("blue"))[0], "name": "renamed"}]},
+        ("create", "delete"),
+    ),
+}
+
+
+@pytest.mark.parametrize("change", list(ADOPTED_CHANGES))
+def test_an_adopted_secret_survives_its_re_creation(tmp_path: Path, change: str) -> None:
+    before, after, path = ADOPTED_CHANGES[change]
+    d = deployment(tmp_path, adoptKubernetesSecret=True)
+    if f"{NS}:clusters" in before:
+        del d.stack.config[f"{NS}:authenticateServiceUrl"]
+    uid = _made_by_hand(d.secret_name)
+    d.stack.config.update(before)
+    d.stack.write()
+    d.stack.up()
+    d.stack.config.update(after)
+    d.use(d.app.add_password())
+    d.stack.up()
+    ops = [op for op, urn in d.stack.steps() if SECRET_TYPE in urn]
+    assert [op for op in ops if op in path] == list(path), d.stack.steps()
+    secret = cluster.read_secret("blue", d.secret_name)
+    assert secret is not None, f"{change}: the Secret Pomerium reads was deleted"
+    assert secret.metadata.uid == uid  # type: ignore[union-attr]
+    assert cluster.secret_values(secret)["IDP_CLIENT_SECRET"] == d.password.secret_text
+    # One resource writes it now, and the next change will not delete it either.
+    (kept,) = [r for r in d.stack.export()["resources"] if r["type"] == SECRET_TYPE]
+    assert kept["retainOnDelete"] is True
