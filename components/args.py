@@ -102,7 +102,7 @@ class PomeriumIdentityProviderArgs(TypedDict):
     adopt_service_principal_object_id: NotRequired[str]
     """Object id of that application's enterprise application (service principal), to import. Default: empty."""
     adopt_kubernetes_secret: NotRequired[bool]
-    """Take over an existing Kubernetes Secret of the same namespace and name in place. Default: false."""
+    """Take over an existing Kubernetes Secret of the same namespace and name in place; the stack never deletes it. Default: false."""
     adopt_admin_consent_grant_id: NotRequired[str]
     """Id of a tenant-wide permission grant made in the portal, to import instead of creating one (Graph refuses a second, 409); needs grantAdminConsent. Default: empty."""
     protect: NotRequired[bool]

@@ -87,7 +87,10 @@ def _secret(
         )
     )
     opts = pulumi.ResourceOptions(
-        parent=component, protect=settings.protect, depends_on=list(keeps)
+        parent=component,
+        protect=settings.protect,
+        depends_on=list(keeps),
+        retain_on_delete=_retained(settings),
     )
     provider = _provider(component, name, settings, cluster)
     if provider is not None:
@@ -114,6 +117,25 @@ def _secret(
         string_data=pulumi.Output.secret(data),  # type: ignore[arg-type]
         opts=opts,
     )
+
+
+def _retained(settings: Settings) -> bool | None:
+    """An adopted Secret is retained on delete (defect 5 of issue 20).
+
+    While adopting, the provider upserts, so any create of this Secret in its cluster takes
+    the live object over, and the old resource's delete then removes it by name
+    (pulumi-kubernetes provider/pkg/await/await.go `Deletion`, v4.25.0 and v4.32.0:
+    `client.Delete(ctx, name, ...)`, no precondition; 4.29.0's CHANGELOG, #2926, and the
+    SDK's `upsert_existing_objects` docstring name this). The engine creates the Secret anew
+    in the same cluster when its provider is replaced (DiffConfig: a changed
+    clusterIdentifier, or a kubeconfig/context/cluster naming another cluster entry; such a
+    replacement is create-first) and when its URN changes (a `clusters` entry renamed): both
+    deleted the live Secret in the lab. Retained, the old resource leaves the state without a
+    call to the provider (pulumi/pulumi v3.277.0 pkg/resource/deploy/step.go
+    `(*DeleteStep).Apply`: `else if s.old.RetainOnDelete`), and the new one keeps writing the
+    Secret Pomerium reads. The engine reads the flag from the old state: it protects from
+    the deploy after the one that records it."""
+    return True if settings.adopt_kubernetes_secret else None
 
 
 def _provider(
@@ -144,9 +166,11 @@ def _provider(
 
 def _provider_args(settings: Settings, cluster: Cluster) -> kubernetes.ProviderArgs:
     # Since pulumi-kubernetes 4.29.0 a create fails with AlreadyExists when the
-    # object exists: upsert only while taking one over. Changing it later
-    # updates the provider in place.
-    upsert = True if settings.adopt_kubernetes_secret else None
+    # object exists: upsert only while taking one over, and say so either way, so
+    # that PULUMI_K8S_UPSERT_EXISTING_OBJECTS cannot turn it on (the SDK and
+    # Configure read it when the input is absent). Changing it later updates the
+    # provider in place (DiffConfig: not a replacing key).
+    upsert = settings.adopt_kubernetes_secret
     # The ambient kubeconfig is the provider's to find when it runs (KUBECONFIG): an empty
     # kubeconfig, not the SDK's default of the KUBECONFIG path, which the state would keep
     # and a later run where that path does not exist could not read (pulumi-kubernetes

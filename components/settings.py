@@ -247,7 +247,8 @@ OPTIONS: tuple[Option, ...] = (
         "adoptKubernetesSecret",
         "adopt_kubernetes_secret",
         False,
-        "Take over an existing Kubernetes Secret of the same namespace and name in place.",
+        "Take over an existing Kubernetes Secret of the same namespace and name in place; "
+        "the stack never deletes it.",
     ),
     Option(
         "adoptAdminConsentGrantId",

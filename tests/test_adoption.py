@@ -103,6 +103,10 @@ def test_adopt_kubernetes_secret_takes_it_over_in_place(now: datetime) -> None:
     assert secret.inputs["metadata"]["annotations"] == {"pulumi.com/patchForce": "true"}
     assert secret.inputs["metadata"]["name"] == "idp"
     assert imports(run) == {}  # an upsert, not an import: its data is bound to change
+    # A create that takes it over again (its provider replaced, its URN changed) must not be
+    # followed by a delete of the old resource, which removes the object by name
+    # (tests/real/test_issue20_defects.py).
+    assert secret.retain_on_delete is True
 
 
 def adoption_warning(run: offline.ProgramRun) -> str:

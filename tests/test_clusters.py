@@ -170,6 +170,7 @@ def test_each_cluster_gets_its_own_provider_and_secret(now: datetime) -> None:
         "context": "aks-prod-west",
         "clusterIdentifier": "west",
         "enableSecretMutable": "true",
+        "upsertExistingObjects": "false",
     }
     secrets = {s.name: s for s in run.of_type("core/v1:Secret")}
     assert set(secrets) == {"pomerium-kubernetes-secret-east", "pomerium-kubernetes-secret-west"}

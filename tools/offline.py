@@ -149,6 +149,7 @@ class Registration:
     custom: bool = True
     """False for a component resource."""
     delete_before_replace: bool = False
+    retain_on_delete: bool = False
     aliases: tuple[str, ...] = ()
     """URNs this resource was known by (the alias specs' URNs)."""
     id: str = ""
@@ -270,6 +271,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     provider=request.provider,
                     custom=bool(request.custom),
                     delete_before_replace=bool(request.deleteBeforeReplace),
+                    retain_on_delete=bool(request.retainOnDelete),
                     aliases=tuple(_alias_urns(request, response.urn)),
                     id=registered.id if registered and registered.id else "",
                     outputs=_unwrap_secrets(_struct_to_python(response.object)),

@@ -31,3 +31,10 @@ def edit_secret(context: str, name: str, values: dict[str, str]) -> None:
     """What an operator's `kubectl edit` does."""
     encoded = {k: base64.b64encode(v.encode()).decode() for k, v in values.items()}
     core(context).patch_namespaced_secret(name, NAMESPACE, {"data": encoded})
+
+
+def create_secret(context: str, name: str, values: dict[str, str]) -> str:
+    """What an operator's `kubectl create secret generic` does; the new Secret's uid."""
+    secret = client.V1Secret(metadata=client.V1ObjectMeta(name=name), string_data=values)
+    made = core(context).create_namespaced_secret(NAMESPACE, secret)
+    return str(made.metadata.uid)  # type: ignore[union-attr]

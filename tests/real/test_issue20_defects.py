@@ -3,7 +3,9 @@
 import json
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pulumi import automation as auto
@@ -102,3 +104,55 @@ def test_a_protected_stack_keeps_its_secret_through_destroy(tmp_path: Path) -> N
     } <= left
     secret = cluster.read_secret("blue", d.secret_name)
     assert cluster.secret_values(secret)["IDP_CLIENT_SECRET"] == d.password.secret_text  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Change:
+    before: dict[str, Any]
+    after: dict[str, Any]
+    steps: tuple[str, str]
+    """What the engine does to the Secret: the create that takes it over, then the old delete."""
+
+
+# Defect 5: while adopting, the provider upserts (upsertExistingObjects), so a create takes
+# over the live Secret, and the old resource's delete then removed it by name. Two changes
+# make the engine create the Secret anew in the same cluster (docs/deploy-facts.md, 1c): its
+# provider replaced (DiffConfig replaces on a changed clusterIdentifier; create-first), and a
+# new URN (a `clusters` entry renamed, its context the same).
+BLUE = json.loads(clusters("blue"))
+ADOPTED_CHANGES = {
+    "provider replaced": Change(
+        {"kubernetes:clusterIdentifier": "lab-one"},
+        {"kubernetes:clusterIdentifier": "lab-two"},
+        ("create-replacement", "delete-replaced"),
+    ),
+    "cluster renamed": Change(
+        {f"{NS}:clusters": BLUE},
+        {f"{NS}:clusters": [{**BLUE[0], "name": "renamed"}]},
+        ("create", "delete"),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(ADOPTED_CHANGES))
+def test_an_adopted_secret_survives_its_re_creation(tmp_path: Path, name: str) -> None:
+    change = ADOPTED_CHANGES[name]
+    d = deployment(tmp_path, adoptKubernetesSecret=True)
+    if f"{NS}:clusters" in change.before:
+        del d.stack.config[f"{NS}:authenticateServiceUrl"]
+    uid = cluster.create_secret("blue", d.secret_name, {"client_secret": "made by hand"})
+    d.stack.config.update(change.before)
+    d.stack.write()
+    d.stack.up()
+    d.stack.config.update(change.after)
+    d.use(d.app.add_password())
+    d.stack.up()
+    ops = [op for op, urn in d.stack.steps() if SECRET_TYPE in urn]
+    assert [op for op in ops if op in change.steps] == list(change.steps), d.stack.steps()
+    secret = cluster.read_secret("blue", d.secret_name)
+    assert secret is not None, f"{name}: the Secret Pomerium reads was deleted"
+    assert secret.metadata.uid == uid  # type: ignore[union-attr]
+    assert cluster.secret_values(secret)["IDP_CLIENT_SECRET"] == d.password.secret_text
+    # One resource writes it now, and the next change will not delete it either.
+    (kept,) = [r for r in d.stack.export()["resources"] if r["type"] == SECRET_TYPE]
+    assert kept["retainOnDelete"] is True
