@@ -9,7 +9,16 @@ from typing import Any
 import pulumi
 import pulumi_azuread as azuread
 
-from . import adoption, app_management_policy_check, clock, cloud_fetch, clouds, graph, rotation
+from . import (
+    adopted_assignments,
+    adoption,
+    app_management_policy_check,
+    clock,
+    cloud_fetch,
+    clouds,
+    graph,
+    rotation,
+)
 from .args import PomeriumIdentityProviderArgs
 from .kubernetes_secret import write_kubernetes_secrets
 from .proof_resource import CredentialProof
@@ -70,6 +79,7 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
         except (ConfigError, clouds.CloudError) as error:
             raise pulumi.RunError(str(error)) from None
         app_management_policy_check.check(settings, cloud)
+        assigned_by_hand = adopted_assignments.read(settings, cloud)
         super().__init__(TYPE_TOKEN, name, None, opts)
         self.settings = settings
         self.cloud = cloud
@@ -85,7 +95,9 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
 
         application = self._register_application(name, owners)
         service_principal = self._register_enterprise_application(name, application, owners)
-        keeps: list[pulumi.Resource] = self._assign_groups(name, service_principal)
+        keeps: list[pulumi.Resource] = self._assign_groups(
+            name, service_principal, assigned_by_hand
+        )
         current = self._client_secrets(name, application)
         client_secret = self._prove(name, application, current, client_config.tenant_id)
         if settings.grant_admin_consent:
@@ -160,17 +172,21 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
         )
 
     def _assign_groups(
-        self, name: str, service_principal: azuread.ServicePrincipal
+        self,
+        name: str,
+        service_principal: azuread.ServicePrincipal,
+        assigned_by_hand: dict[str, str],
     ) -> list[pulumi.Resource]:
         """Who may sign in: one assignment per group, named by the group, so that
-        removing a group from the list removes only its assignment."""
+        removing a group from the list removes only its assignment. A group the adopted
+        enterprise application already has assigned is imported (adopted_assignments.py)."""
         assignments: list[pulumi.Resource] = [
             azuread.AppRoleAssignment(
                 f"{name}-group-{group_id}",
                 app_role_id=graph.DEFAULT_ACCESS_APP_ROLE_ID,
                 principal_object_id=group_id,
                 resource_object_id=service_principal.object_id,
-                opts=pulumi.ResourceOptions(parent=self),
+                opts=pulumi.ResourceOptions(parent=self, import_=assigned_by_hand.get(group_id)),
             )
             for group_id in self.settings.allowed_groups
         ]

@@ -18,10 +18,14 @@ def now() -> datetime:
 
 @pytest.fixture(autouse=True)
 def no_tenant_is_read() -> Iterator[None]:
-    """No test reads a tenant's app management policy unless it injects a reader."""
-    from components import policy_reader
+    """No test reads a tenant's app management policy, or an adopted enterprise application's
+    group assignments, unless it injects a reader."""
+    from components import assignment_reader, policy_reader
 
-    with policy_reader.use_reader(policy_reader.offline_reader("tests read no tenant")):
+    with (
+        policy_reader.use_reader(policy_reader.offline_reader("tests read no tenant")),
+        assignment_reader.use_reader(assignment_reader.offline_reader("tests read no tenant")),
+    ):
         yield
 
 

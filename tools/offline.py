@@ -28,7 +28,7 @@ from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.sync_await import _sync_await
 
-from components import clock, policy_reader
+from components import assignment_reader, clock, policy_reader
 from components.rotation import format_graph_date
 from components.settings import PROJECT
 
@@ -51,6 +51,8 @@ OFFLINE_POLICY = policy_reader.offline_reader(
     "checked at deploy time, against the tenant's policy (the offline plan reads none; "
     "`plan --app-management-policy FILE` plans against one)"
 )
+# Nor an adopted enterprise application's group assignments, which a deploy reads.
+OFFLINE_ASSIGNMENTS = assignment_reader.offline_reader("the offline plan reads no tenant")
 
 
 # --- the stack's config, as the CLI hands it to the program -------------------
@@ -386,12 +388,14 @@ def run(
     sleep: Callable[[float], Awaitable[None]] | None = None,
     record: list[Registration] | None = None,
     reader: policy_reader.PolicyReader | None = None,
+    assignments: assignment_reader.AssignmentReader | None = None,
 ) -> ProgramRun:
     """Run `func` (a Pulumi program) once under the mock engine, at `now`.
 
     `sleep` replaces the clock's waits (default: return at once); registrations
     are also appended to `record`, which keeps them when the program fails;
-    `reader` answers for the tenant's app management policy (default: none read)."""
+    `reader` answers for the tenant's app management policy, `assignments` for an adopted
+    enterprise application's group assignments (default: none read)."""
     cloud = cloud or PlaceholderCloud()
     handler = _ListHandler()
     logger = logging.getLogger(f"pomerium-azure-ad.offline.{stack}")
@@ -415,6 +419,7 @@ def run(
     with (
         clock.use_clock(stopped),
         policy_reader.use_reader(reader or OFFLINE_POLICY),
+        assignment_reader.use_reader(assignments or OFFLINE_ASSIGNMENTS),
         _without_source_positions(),
     ):
         _sync_await(run_pulumi_func(func))
@@ -461,6 +466,7 @@ def run_program(
     record: list[Registration] | None = None,
     read_stack_file: bool = True,
     reader: policy_reader.PolicyReader | None = None,
+    assignments: assignment_reader.AssignmentReader | None = None,
 ) -> ProgramRun:
     """Run the project's `__main__.py` for a stack file, as `pulumi up` would."""
     config = stack_config(stack, project_dir, overrides=overrides, read_stack_file=read_stack_file)
@@ -479,6 +485,7 @@ def run_program(
             sleep=sleep,
             record=record,
             reader=reader,
+            assignments=assignments,
         )
 
 

@@ -117,7 +117,14 @@ def assign_app_role(request: Request) -> answers.Answer:
             (a["principalId"], a["resourceId"], a["appRoleId"]) == key
             for a in state["app_role_assignments"].values()
         ):
-            # Graph's 400 for a second identical assignment (azure-cli, azuread provider threads).
+            # A second assignment of the same principalId, resourceId and appRoleId, as the
+            # azuread provider's create POSTs it for a group assigned by hand. Graph's docs list
+            # only the 201 (microsoftgraph/microsoft-graph-docs-contrib, api-reference/v1.0/api/
+            # serviceprincipal-post-approleassignedto.md); that a duplicate is refused with a 4xx:
+            # microsoft/fhir-proxy#23 ("the `appRoleAssignedTo` endpoint returns a HTTP 4xx if
+            # the assignment already exists"). 400 Request_BadRequest with this message is the
+            # answer that re-run scripts test for; no stored thread quotes the whole body
+            # (docs/adoption.md, "Groups assigned by hand").
             return answers.bad_request("Permission being assigned already exists on the object")
         assignment = _assignment(request, principal, resource)
         state["app_role_assignments"][assignment["id"]] = assignment
