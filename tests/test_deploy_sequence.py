@@ -28,6 +28,8 @@ from tests.deploy_sequence.fixtures import (
     ADOPTED_SP,
     DEPLOYER,
     FIXTURES,
+    GROUP_1,
+    GROUP_2,
     OTHER_IDENTITY,
     PROJECT,
     TENANT,
@@ -39,6 +41,7 @@ from tests.deploy_sequence.sequence import (
     secret_value,
     up,
 )
+from components.assignment_reader import fixed_reader
 from tools import offline
 from tools.offline import PlaceholderCloud
 
@@ -305,6 +308,57 @@ def test_the_deploy_after_adoption_changes_nothing() -> None:
     assert done.ok, done.errors
 
     assert up(done.state, config, T0 + timedelta(days=1), world=adoption_world()).changes == []
+
+
+def groups_assigned_by_hand() -> tuple[World, dict[str, Any], dict[str, Any]]:
+    """GROUP_1 assigned to the adopted enterprise application in the portal; the stack allows
+    GROUP_1 and GROUP_2. Returns the world, the stack's config and Graph's list item."""
+    listed = {
+        "id": "pHcBHnjyWkuD6eFG7NBVnEFwzPsmCcNEiWnaMQbQZrA",
+        "appRoleId": "00000000-0000-0000-0000-000000000000",
+        "principalId": GROUP_1,
+        "principalType": "Group",
+        "resourceId": ADOPTED_SP,
+    }
+    world = adoption_world()
+    world.groups_assigned_by_hand.add(GROUP_1)
+    world.imports[f"/servicePrincipals/{ADOPTED_SP}/appRoleAssignedTo/{listed['id']}"] = {
+        "appRoleId": listed["appRoleId"],
+        "principalObjectId": GROUP_1,
+        "resourceObjectId": ADOPTED_SP,
+    }
+    config = {**FIXTURES["adoption"], f"{PROJECT}:allowedGroups": [GROUP_1, GROUP_2]}
+    return world, config, listed
+
+
+def test_a_group_assigned_by_hand_made_the_adopting_deploy_fail() -> None:
+    """Issue 20, defect 6, as the program was: both assignments plain creates."""
+    world, config, _ = groups_assigned_by_hand()
+    done = up(initial_state(), config, T0, world=world)
+    assert done.errors == [
+        "urn:pulumi:sequence::pomerium-azure-ad::pomerium-azure-ad:index:PomeriumIdentityProvider"
+        "$azuread:index/appRoleAssignment:AppRoleAssignment::"
+        "pomerium-group-1c7d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f: "
+        "400 Request_BadRequest: Permission being assigned already exists on the object"
+    ]
+
+
+def test_a_group_assigned_by_hand_is_imported_the_other_created() -> None:
+    world, config, listed = groups_assigned_by_hand()
+    graph = fixed_reader(listed)
+    done = up(initial_state(), config, T0, world=world, assignments=graph)
+
+    assert done.ok, done.errors
+    assigned = [
+        (s.op, s.urn.rsplit("::", 1)[-1]) for s in done.steps if s.type == facts.APP_ROLE_ASSIGNMENT
+    ]
+    assert sorted(assigned) == [
+        ("create", f"pomerium-group-{GROUP_2}"),
+        ("import", f"pomerium-group-{GROUP_1}"),
+    ]
+    # The next deploy reads the same list: the same import ids as in the state, no change.
+    later = up(done.state, config, T0 + timedelta(days=1), world=world, assignments=graph)
+    assert later.changes == []
 
 
 # --- admin consent ----------------------------------------------------------------------

@@ -106,6 +106,8 @@ class World:
     """Import id -> the live object's inputs, for everything that can be adopted."""
     admin_consent_granted: bool = False
     """A tenant-wide grant for the app already exists (someone clicked the portal's button)."""
+    groups_assigned_by_hand: set[str] = field(default_factory=set)
+    """Groups someone assigned the default app role in the portal (Users and groups)."""
     refuses_new_secrets: bool = False
     """Entra ID never accepts a new client secret: every proof fails."""
     unreachable: set[str] = field(default_factory=set)
@@ -340,6 +342,10 @@ class _Deploy:
                 self.fail(facts.ALREADY_EXISTS.format(urn=new.urn))
         if new.type == facts.PERMISSION_GRANT and self.world.admin_consent_granted:
             self.fail(f"{new.urn}: 409 Permission entry already exists")
+        group = new.inputs.get("principalObjectId")
+        if new.type == facts.APP_ROLE_ASSIGNMENT and not self.preview:
+            if group in self.world.groups_assigned_by_hand:
+                self.fail(facts.ASSIGNMENT_EXISTS.format(urn=new.urn))
         self.steps.append(Step("create", new.urn, new.type))
         if new.custom:
             self.operations.append(Operation("create", new))

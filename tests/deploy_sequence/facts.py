@@ -115,3 +115,9 @@ UNTARGETED = "Resource '{urn}' depends on '{dep}' which was was not specified in
 ALREADY_EXISTS = "{urn}: AlreadyExists"
 # The importer's validation fails; the engine reports "resource '<id>' does not exist".
 BAD_IMPORT_ID = "{urn}: resource '{id}' does not exist"
+# The azuread provider's create of an app role assignment is a plain POST (TFA v3.9.0
+# app_role_assignment_resource.go, appRoleAssignmentResourceCreate), and Graph refuses one that
+# exists with a 400 (lab/entra/access.py cites it). A preview does not call Create.
+ASSIGNMENT_EXISTS = (
+    "{urn}: 400 Request_BadRequest: Permission being assigned already exists on the object"
+)

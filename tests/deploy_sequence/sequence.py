@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from components.assignment_reader import AssignmentReader
 from tools import offline
 from tools.offline import PlaceholderCloud, ProgramRun
 
@@ -22,13 +23,20 @@ def run(
     stack_file: bool = False,
     cloud: PlaceholderCloud | None = None,
     preview: bool = False,
+    assignments: AssignmentReader | None = None,
 ) -> tuple[ProgramRun, dict[str, str]]:
     """One run of `__main__.py` under the mock engine: a fixture's config
     (`stack_file=False`) or a stack file's, and the config as the CLI hands it over."""
     full = offline.stack_config(stack, overrides=config, read_stack_file=stack_file)
     cloud = cloud or PlaceholderCloud(tenant_id=TENANT, deployer_object_id=DEPLOYER)
     program = offline.run_program(
-        stack, now=now, overrides=config, cloud=cloud, preview=preview, read_stack_file=stack_file
+        stack,
+        now=now,
+        overrides=config,
+        cloud=cloud,
+        preview=preview,
+        read_stack_file=stack_file,
+        assignments=assignments,
     )
     return program, full
 
