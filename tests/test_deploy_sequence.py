@@ -20,6 +20,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from components.assignment_reader import fixed_reader
 from tests.deploy_sequence import facts
 from tests.deploy_sequence.engine import Resource, State, World, deploy, initial_state
 from tests.deploy_sequence.fixtures import (
@@ -41,7 +42,6 @@ from tests.deploy_sequence.sequence import (
     secret_value,
     up,
 )
-from components.assignment_reader import fixed_reader
 from tools import offline
 from tools.offline import PlaceholderCloud
 

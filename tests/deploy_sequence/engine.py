@@ -342,10 +342,12 @@ class _Deploy:
                 self.fail(facts.ALREADY_EXISTS.format(urn=new.urn))
         if new.type == facts.PERMISSION_GRANT and self.world.admin_consent_granted:
             self.fail(f"{new.urn}: 409 Permission entry already exists")
-        group = new.inputs.get("principalObjectId")
-        if new.type == facts.APP_ROLE_ASSIGNMENT and not self.preview:
-            if group in self.world.groups_assigned_by_hand:
-                self.fail(facts.ASSIGNMENT_EXISTS.format(urn=new.urn))
+        if (
+            new.type == facts.APP_ROLE_ASSIGNMENT
+            and new.inputs.get("principalObjectId") in self.world.groups_assigned_by_hand
+            and not self.preview
+        ):
+            self.fail(facts.ASSIGNMENT_EXISTS.format(urn=new.urn))
         self.steps.append(Step("create", new.urn, new.type))
         if new.custom:
             self.operations.append(Operation("create", new))
