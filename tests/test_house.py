@@ -27,6 +27,7 @@ PURE = [
     "adoption",
     "app_management_policy",
     "args",
+    "assignment_adoption",
     "checks",
     "clock",
     "clouds",
