@@ -121,8 +121,18 @@ def test_the_stack_checks_pass_on_the_teams_copy(team_copy: tuple[Path, list[str
     # such checks are collected, in one process beside the suite's other workers.
     marked = [str(p) for p in sorted((root / "tests").rglob("test_*.py")) if MARK in p.read_text()]
     result = subprocess.run(
-        [*PYTEST, "-m", "stack_files", "-k", "not rotation_periods", "-q", "-p", "no:cacheprovider"]
-        + ["--numprocesses=0", *marked],
+        [
+            *PYTEST,
+            "-m",
+            "stack_files",
+            "-k",
+            "not rotation_periods",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--numprocesses=0",
+            *marked,
+        ],
         cwd=root,
         env=env,
         capture_output=True,
