@@ -7,13 +7,15 @@ them into PULUMI_RUNTIME_*), and the plugin script `pulumi-resource-pulumi-pytho
 toolchain: a YAML or TypeScript program's do not."""
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from . import cluster, entra
-from .fixtures import deployment
+from .conftest import ROOT
+from .fixtures import Deployment, deployment
 
 BLUE = "blue"
 
@@ -39,8 +41,6 @@ def test_a_program_whose_runtime_names_no_python_gets_its_client_secret_proven(
     d.stack.runtime_options = {}
     d.stack.env = {"PATH": path_without_this_virtualenv()}
     # The machine's python3 (the one the dynamic-provider script would run) lacks the SDK.
-    import subprocess
-
     found = subprocess.run(
         ["python3", "-c", "import pulumi"],
         env={**os.environ, **d.stack.env},
@@ -63,3 +63,101 @@ def test_a_program_whose_runtime_names_no_python_gets_its_client_secret_proven(
     assert cluster.secret_values(secret)["IDP_CLIENT_SECRET"] == d.password.secret_text  # type: ignore[arg-type]
     d.stack.destroy()
     assert cluster.read_secret(BLUE, d.secret_name) is None
+
+
+# --- an upgrade from a release whose proof was a dynamic resource -----------------------
+
+# The last commit before the fix: its lab program (tests/real/program.py) declares the proof as
+# the dynamic resource every earlier release's state holds.
+EARLIER = "f264374c1567e7d02470594458dd7aba16a34680"
+PROOF_TYPE = "pulumi-python:dynamic:Resource"
+COMPONENT = "pomerium-azure-ad:index:PomeriumIdentityProvider"
+# Deploys the earlier commit's lab program through the real CLI, as the pytest process does
+# with this one; its `components` comes first on the path (PYTHONPATH), for the program and
+# for the dynamic-provider plugin the CLI starts.
+EARLIER_UP = """
+import sys
+from pulumi import automation as auto
+from tests.real import program
+assert program.__file__.startswith(sys.argv[3]), program.__file__
+stack = auto.select_stack(
+    stack_name=sys.argv[2], project_name="pomerium-azure-ad", program=program.main,
+    opts=auto.LocalWorkspaceOptions(work_dir=sys.argv[1]),
+)
+stack.up()
+"""
+
+
+def earlier_checkout(tmp_path: Path) -> Path:
+    folder = tmp_path / "earlier"
+    folder.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", EARLIER, "components", "tests/__init__.py", "tests/real"],
+        capture_output=True,
+        check=True,
+    )
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return folder
+
+
+def changes(steps: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(op, type::name) of each step that is not a same."""
+    return [(op, urn.split("::", 2)[2]) for op, urn in steps if op != "same"]
+
+
+def deploy_the_earlier_commit(d: Deployment, tmp_path: Path) -> None:
+    earlier = earlier_checkout(tmp_path)
+    d.stack.stack()  # the stack, its file and Pulumi.yaml, as this release writes them
+    done = subprocess.run(
+        [sys.executable, "-c", EARLIER_UP, str(d.stack.folder), d.stack.name, str(earlier)],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(earlier)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    (proof,) = [r for r in d.stack.export()["resources"] if r["type"] == PROOF_TYPE]
+    assert proof["urn"].endswith("::pomerium-client-secret-proof")
+
+
+def test_the_first_deploy_after_the_fix_deletes_the_old_proof_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "stack").mkdir()
+    d = deployment(tmp_path / "stack")
+    deploy_the_earlier_commit(d, tmp_path)
+    before = cluster.read_secret(BLUE, d.secret_name)
+    assert before is not None and before.metadata is not None
+    asked_before = len(entra.token_requests(d.app.client_id))
+
+    # The proof and the default provider of its type go (neither has anything in a cloud);
+    # every other step is a same.
+    gone = [
+        ("delete", f"{COMPONENT}${PROOF_TYPE}::pomerium-client-secret-proof"),
+        ("delete", "pulumi:providers:pulumi-python::default"),
+    ]
+    d.stack.preview()
+    assert sorted(changes(d.stack.started())) == sorted(gone)
+    d.stack.up()
+    assert sorted(changes(d.stack.steps())) == sorted(gone)
+
+    after = cluster.read_secret(BLUE, d.secret_name)
+    assert after is not None and after.metadata is not None
+    assert after.metadata.uid == before.metadata.uid
+    assert cluster.secret_values(after) == cluster.secret_values(before)
+    assert not [r for r in d.stack.export()["resources"] if r["type"] == PROOF_TYPE]
+    # This release proved the credential it wrote, in the program's process.
+    assert len(entra.token_requests(d.app.client_id)) == asked_before + 1
+    d.stack.preview(expect_no_changes=True)
+
+
+def test_a_destroy_after_the_fix_removes_a_stack_the_earlier_commit_deployed(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "stack").mkdir()
+    d = deployment(tmp_path / "stack")
+    deploy_the_earlier_commit(d, tmp_path)
+    d.stack.destroy()
+    assert cluster.read_secret(BLUE, d.secret_name) is None
+    assert d.stack.export().get("resources") in (None, [])
