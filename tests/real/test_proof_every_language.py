@@ -4,7 +4,11 @@ runtime options (pkg/host/host.go `Provider` passes `ctx.RuntimeOptions()`, the 
 `runtime.options`: pkg/engine/deployment.go; pkg/resource/plugin/provider_plugin.go turns
 them into PULUMI_RUNTIME_*), and the plugin script `pulumi-resource-pulumi-python`
 (sdk/v3 python/dist, v3.277.0) runs `python3` from PATH when they name no virtualenv or
-toolchain: a YAML or TypeScript program's do not."""
+toolchain: a YAML or TypeScript program's do not. On the commit before the fix the first test
+failed in its preview ("No module named 'pulumi'", docs/proof.md); now the component proves in
+its own process, which for a YAML program is the `provider/` plugin (its construct:
+tests/test_provider_construct.py; the lab cannot start that plugin, docs/verification.md).
+Then the upgrade: a stack the commit before the fix deployed, through the real CLI."""
 
 import os
 import subprocess
@@ -91,8 +95,9 @@ stack.up()
 def earlier_checkout(tmp_path: Path) -> Path:
     folder = tmp_path / "earlier"
     folder.mkdir()
+    paths = ["components", "tests/__init__.py", "tests/real"]
     archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", EARLIER, "components", "tests/__init__.py", "tests/real"],
+        ["git", "-C", str(ROOT), "archive", EARLIER, *paths],
         capture_output=True,
         check=True,
     )
