@@ -63,10 +63,8 @@ def proven(
                 f"client secret {key_id_} was not proven, so the Kubernetes Secret keeps "
                 f"the one it holds: {error}"
             ) from None
-        pulumi.log.info(
-            f"Entra ID accepted client secret {key_id_} ({tries} token requests)",
-            resource=parent,
-        )
+        requests = "1 token request" if tries == 1 else f"{tries} token requests"
+        pulumi.log.info(f"Entra ID accepted client secret {key_id_} ({requests})", resource=parent)
         return secret
 
     values = pulumi.Output.all(client_secret, authority, client_id, key_id)
