@@ -17,11 +17,11 @@ from . import (
     cloud_fetch,
     clouds,
     graph,
+    proof_step,
     rotation,
 )
 from .args import PomeriumIdentityProviderArgs
 from .kubernetes_secret import write_kubernetes_secrets
-from .proof_resource import CredentialProof
 from .settings import ConfigError, Settings, settings_from_args
 
 TYPE_TOKEN = "pomerium-azure-ad:index:PomeriumIdentityProvider"
@@ -99,7 +99,7 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
             name, service_principal, assigned_by_hand
         )
         current = self._client_secrets(name, application)
-        client_secret = self._prove(name, application, current, client_config.tenant_id)
+        client_secret = self._prove(application, current, client_config.tenant_id)
         if settings.grant_admin_consent:
             keeps.append(self._grant_admin_consent(name, service_principal))
         provider_url = client_config.tenant_id.apply(self._provider_url)
@@ -228,31 +228,24 @@ class PomeriumIdentityProvider(pulumi.ComponentResource):
 
     def _prove(
         self,
-        name: str,
         application: azuread.Application,
         current: azuread.ApplicationPassword,
         tenant_id: pulumi.Output[str],
     ) -> pulumi.Output[str]:
-        """Entra ID accepts the current client secret: its value, handed on only
-        once the proof exists (proof_resource.py). In a real deploy the proof of a
-        credential the Secret did not hold runs before the Secret is written."""
+        """Entra ID accepts the current client secret: its value, handed on only once a
+        real deploy has proven it (proof_step.py), so the Secret is written after the proof."""
         environment, cloud = self.settings.azure_environment, self.cloud
         # A metadata host's cloud (custom, Azure Stack) replaces the named environment,
         # as it does for the azuread provider.
-        proof = CredentialProof(
-            f"{name}-client-secret-proof",
+        return proof_step.proven(
+            current.value,
             authority=tenant_id.apply(
                 cloud.authority if cloud else lambda tenant: clouds.authority(environment, tenant)
             ),
             client_id=application.client_id,
-            client_secret=current.value,
             scope=cloud.graph_scope if cloud else clouds.graph_scope(environment),
             key_id=current.key_id,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        # The engine's Output.secret of the provider's value (mocks may not mark it).
-        return pulumi.Output.secret(
-            pulumi.Output.all(current.value, proof.id).apply(lambda values: values[0])
+            parent=self,
         )
 
     def _provider_url(self, tenant_id: str) -> str:

@@ -114,5 +114,15 @@ def prove(
         wait = min(wait * 2, MAX_BACKOFF_SECONDS)
 
 
+def prove_client_secret(authority: str, client_id: str, client_secret: str, scope: str) -> int:
+    """The proof a deploy makes (proof_step.py): ask the token endpoint with MSAL until
+    Entra ID accepts the client secret; the number of tries, or ProofFailed."""
+
+    def request() -> Answer:
+        return request_token(authority, client_id, client_secret, scope)
+
+    return prove(request, secret=client_secret)
+
+
 def _redact(text: str, secret: str) -> str:
     return text.replace(secret, "[secret]") if secret else text

@@ -5,9 +5,9 @@
 The component lives in `components/` (Pulumi's component layout); this is its
 import name once the project is installed as a package (`uv add git+…`,
 `pip install <path or URL>`). The wheel also installs `components`, under that
-name: a deployed stack's state names the proof's dynamic provider by its module
-path, `components.proof_resource`, and the engine imports it at every preview,
-update and destroy.
+name: a stack deployed by a release before issue 20 names its proof's dynamic
+provider by its module path, `components.proof_resource`, and the engine imports
+it to delete that proof (the first `pulumi up` of this release, or a destroy).
 """
 
 from components.args import (

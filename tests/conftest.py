@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.token_endpoint import TokenEndpoint, as_in_pulumi_up
+
 # A fixed "today" for the tests; rotation tests move it explicitly.
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 
@@ -27,6 +29,13 @@ def no_tenant_is_read() -> Iterator[None]:
         assignment_reader.use_reader(assignment_reader.offline_reader("tests read no tenant")),
     ):
         yield
+
+
+@pytest.fixture
+def token_endpoint(monkeypatch: pytest.MonkeyPatch) -> TokenEndpoint:
+    """As in `pulumi up`: the component proves the client secret, and this answers the
+    token request (tests/token_endpoint.py)."""
+    return as_in_pulumi_up(monkeypatch)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -39,7 +39,6 @@ def test_children_are_named_from_the_component_and_parented_to_it(now: datetime)
         "corp-idp-client-secret-b",
         "corp-idp-kubernetes-secret",
         "corp-idp-kubernetes",
-        "corp-idp-client-secret-proof",
     }
     assert all(r.parent.endswith(f"{TYPE_TOKEN}::corp-idp") for r in children)
 

@@ -86,11 +86,7 @@ def test_a_rotation_updates_the_secret_in_place(fixture: str) -> None:
     done = up(state, config, rotation_day + timedelta(hours=6))
 
     assert done.ok, done.errors
-    assert [(s.op, s.type) for s in done.changes] == [
-        ("replace", PASSWORD),
-        ("replace", facts.CREDENTIAL_PROOF),
-        ("update", SECRET),
-    ]
+    assert [(s.op, s.type) for s in done.changes] == [("replace", PASSWORD), ("update", SECRET)]
     assert problems(state, done) == []
 
 
@@ -113,13 +109,7 @@ def test_the_secret_moves_before_the_credential_it_held_is_deleted() -> None:
     for day in (NEXT_30_DAY_PERIOD, NEXT_30_DAY_PERIOD + timedelta(days=30)):
         done = up(state, config, day + timedelta(hours=1))
         actions = [(o.action, o.resource.type) for o in done.operations]
-        assert actions == [
-            ("create", PASSWORD),
-            ("create", facts.CREDENTIAL_PROOF),
-            ("update", SECRET),
-            ("delete", PASSWORD),
-            ("delete", facts.CREDENTIAL_PROOF),
-        ]
+        assert actions == [("create", PASSWORD), ("update", SECRET), ("delete", PASSWORD)]
         assert problems(state, done) == []
         state = done.state
 
@@ -152,7 +142,7 @@ def test_a_secret_entra_id_never_accepts_fails_the_deploy_and_the_secret_keeps_i
     held = secret_value(state.of_type(SECRET)[0])
     day = NEXT_30_DAY_PERIOD + timedelta(hours=1)
 
-    failed = up(state, config, day, world=World(refuses_new_secrets=True))
+    failed = up(state, config, day, world=World(refuses_client_secret=True))
     assert any("was not accepted" in e for e in failed.errors)
     assert [(o.action, o.resource.type) for o in failed.operations] == [("create", PASSWORD)]
     assert secret_value(failed.state.of_type(SECRET)[0]) == held
@@ -161,11 +151,31 @@ def test_a_secret_entra_id_never_accepts_fails_the_deploy_and_the_secret_keeps_i
     after = up(failed.state, config, day + timedelta(hours=1))
     assert after.ok, after.errors
     actions = [(o.action, o.resource.type) for o in after.operations]
-    assert actions[:2] == [("create", facts.CREDENTIAL_PROOF), ("update", SECRET)]
-    # Then the replaced credential (left by the failed deploy) and the old proof.
-    assert sorted(actions[2:]) == [("delete", PASSWORD), ("delete", facts.CREDENTIAL_PROOF)]
+    # The Secret moves, then the replaced credential (left by the failed deploy) goes.
+    assert actions == [("update", SECRET), ("delete", PASSWORD)]
     assert secret_value(after.state.of_type(SECRET)[0]) != held
     assert problems(failed.state, after) == []
+
+
+def failed_world() -> World:
+    return World(refuses_client_secret=True)
+
+
+def test_a_refused_proof_on_a_day_with_nothing_due_changes_nothing() -> None:
+    """Every `up` proves the credential it writes, a changed one or not: a refusal stops
+    the program before the Secret, and nothing else is due."""
+    config = FIXTURES["basic"]
+    state = first_deploy(config)
+
+    failed = up(state, config, T0 + timedelta(days=1), world=failed_world())
+
+    assert failed.errors and failed.operations == []
+    assert set(failed.state.resources) == set(state.resources)
+    (secret,) = failed.state.of_type(SECRET)
+    assert secret_value(secret) == secret_value(state.of_type(SECRET)[0])
+    # A preview makes no proof.
+    previewed = up(state, config, T0 + timedelta(days=1), preview=True, world=failed_world())
+    assert previewed.ok, previewed.errors
 
 
 def test_a_deploy_that_fails_mid_rotation_leaves_the_secret_valid_and_the_next_one_finishes() -> (
@@ -180,18 +190,15 @@ def test_a_deploy_that_fails_mid_rotation_leaves_the_secret_valid_and_the_next_o
 
     failed = up(state, config, day, world=World(unreachable={SECRET}))
     assert failed.errors and not failed.ops("update", SECRET)
-    assert [(o.action, o.resource.type) for o in failed.operations] == [
-        ("create", PASSWORD),
-        ("create", facts.CREDENTIAL_PROOF),
-    ]
-    assert {r.type for r in failed.state.pending_delete} == {PASSWORD, facts.CREDENTIAL_PROOF}
+    assert [(o.action, o.resource.type) for o in failed.operations] == [("create", PASSWORD)]
+    assert {r.type for r in failed.state.pending_delete} == {PASSWORD}
     assert problems(state, failed)[1:] == []  # only the failure itself
 
     after = up(failed.state, config, day + timedelta(hours=1))
     assert after.ok, after.errors
     actions = [(o.action, o.resource.type) for o in after.operations]
     assert actions[0] == ("update", SECRET)
-    assert sorted(actions[1:]) == [("delete", PASSWORD), ("delete", facts.CREDENTIAL_PROOF)]
+    assert actions[1:] == [("delete", PASSWORD)]
     assert problems(failed.state, after) == []
 
 
@@ -245,11 +252,7 @@ def test_the_scheduled_rotation_targets_suffice_once_the_provider_is_deployed() 
     done = deploy(state, program, config=full, targets=rotation_targets("sequence", clusters=[]))
 
     assert done.ok, done.errors
-    assert [(s.op, s.type) for s in done.changes] == [
-        ("replace", PASSWORD),
-        ("replace", facts.CREDENTIAL_PROOF),
-        ("update", SECRET),
-    ]
+    assert [(s.op, s.type) for s in done.changes] == [("replace", PASSWORD), ("update", SECRET)]
 
 
 def test_a_targeted_rotation_of_a_commit_never_deployed_creates_its_provider() -> None:
@@ -264,6 +267,39 @@ def test_a_targeted_rotation_of_a_commit_never_deployed_creates_its_provider() -
 
     assert not any("was not specified in --target list" in e for e in done.errors)
     assert not done.ops("replace", SECRET)
+
+
+def with_an_earlier_releases_proof(state: State) -> State:
+    """The state as a release before issue 20 left it: with its proof (a dynamic
+    resource, recorded at 2b2d046 on the same fixture and stack)."""
+    recorded = json.loads((ROOT / "tests/deploy_sequence/proof_state_2b2d046.json").read_text())
+    proof = Resource.from_json(recorded["resource"])
+    return State({**state.resources, proof.urn: proof}, dict(state.config), [])
+
+
+def test_the_first_deploy_of_this_release_deletes_only_the_earlier_proof() -> None:
+    state = with_an_earlier_releases_proof(first_deploy(FIXTURES["basic"]))
+
+    done = up(state, FIXTURES["basic"], T0 + timedelta(days=1))
+
+    assert done.ok, done.errors
+    assert [(s.op, s.type) for s in done.changes] == [("delete", facts.CREDENTIAL_PROOF)]
+    assert problems(state, done) == []
+
+
+def test_a_targeted_rotation_on_an_earlier_releases_state_leaves_its_proof() -> None:
+    """The targets no longer name the proof: the engine keeps it (an untargeted
+    resource the program does not declare: step_generator.go GenerateDeletes), and the
+    next full deploy deletes it."""
+    from tools.rotation_targets import rotation_targets
+
+    state = with_an_earlier_releases_proof(first_deploy(FIXTURES["basic"]))
+    program, full = run(FIXTURES["basic"], NEXT_30_DAY_PERIOD + timedelta(hours=1))
+    done = deploy(state, program, config=full, targets=rotation_targets("sequence", clusters=[]))
+
+    assert done.ok, done.errors
+    assert [(s.op, s.type) for s in done.changes] == [("replace", PASSWORD), ("update", SECRET)]
+    assert done.state.of_type(facts.CREDENTIAL_PROOF)
 
 
 # --- adoption -------------------------------------------------------------------------

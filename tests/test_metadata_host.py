@@ -24,6 +24,7 @@ import pytest
 
 from components import cloud_fetch, clouds
 from tests.stacks import run_fixture
+from tests.token_endpoint import TokenEndpoint
 from tools.offline import Registration
 
 TENANT = "0303f438-3c5c-4190-9854-08d3eb31bd9f"
@@ -138,13 +139,13 @@ def fetched() -> Iterator[list[str]]:
 
 
 def test_the_proof_and_provider_url_come_from_the_metadata_host(
-    fetched: list[str], now: datetime
+    fetched: list[str], now: datetime, token_endpoint: TokenEndpoint
 ) -> None:
     run = run_fixture("dev", now=now, overrides={"azuread:metadataHost": CHINA_HOST})
     tenant = run.outputs["tenant_id"].value
-    (proof,) = run.of_type("pulumi-python:dynamic:Resource")
-    assert proof.inputs["authority"] == f"https://login.chinacloudapi.cn/{tenant}"
-    assert proof.inputs["scope"] == "https://microsoftgraph.chinacloudapi.cn/.default"
+    (proof,) = token_endpoint.requests
+    assert proof.authority == f"https://login.chinacloudapi.cn/{tenant}"
+    assert proof.scope == "https://microsoftgraph.chinacloudapi.cn/.default"
     expected = f"https://login.partner.microsoftonline.cn/{tenant}/v2.0"
     assert run.outputs["provider_url"].value == expected
     (secret,) = run.of_type("core/v1:Secret")
@@ -155,10 +156,12 @@ def test_the_proof_and_provider_url_come_from_the_metadata_host(
     ]
 
 
-def test_arm_metadata_hostname_is_the_fallback(fetched: list[str], now: datetime) -> None:
-    run = run_fixture("dev", now=now, environment={"ARM_METADATA_HOSTNAME": CHINA_HOST})
-    (proof,) = run.of_type("pulumi-python:dynamic:Resource")
-    assert proof.inputs["scope"] == "https://microsoftgraph.chinacloudapi.cn/.default"
+def test_arm_metadata_hostname_is_the_fallback(
+    fetched: list[str], now: datetime, token_endpoint: TokenEndpoint
+) -> None:
+    run_fixture("dev", now=now, environment={"ARM_METADATA_HOSTNAME": CHINA_HOST})
+    (proof,) = token_endpoint.requests
+    assert proof.scope == "https://microsoftgraph.chinacloudapi.cn/.default"
 
 
 def test_an_unreachable_metadata_host_stops_before_anything_is_registered(

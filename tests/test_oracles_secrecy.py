@@ -19,7 +19,6 @@ from tests.stacks import run_fixture
 from tools.offline import PlaceholderCloud, ProgramRun
 
 PLAIN = "plain-Client~Secret.value-fedcba9876543210"
-PROOF = "pulumi-python:dynamic:Resource"
 SECRET = "core/v1:Secret"
 
 
@@ -70,12 +69,6 @@ def test_the_kubernetes_secret_data_reaches_the_engine_as_a_secret(
         assert data["IDP_CLIENT_SECRET"] == data["client_secret"]
         assert "stringData" in secret.secret_inputs
         assert "data" not in secret.inputs or "data" in secret.secret_inputs
-
-
-def test_the_proof_gets_the_client_secret_as_a_secret(now: datetime) -> None:
-    (proof,) = plain_run("dev", now).of_type(PROOF)
-    assert proof.inputs["clientSecret"].startswith(PLAIN)
-    assert "clientSecret" in proof.secret_inputs
 
 
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod"])

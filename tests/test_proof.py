@@ -11,7 +11,6 @@ import pytest
 
 from components import proof
 from components.proof import Answer, ProofFailed, prove
-from components.proof_resource import CredentialProofProvider
 from tests.entra_standin import Behaviour, entra_standin
 
 SECRET = "s3cret~Planted.value-0123456789"
@@ -152,39 +151,18 @@ def test_a_secret_never_accepted_fails_the_proof(ca_file: Path) -> None:
     assert "AADSTS7000215" in str(caught.value) and SECRET not in str(caught.value)
 
 
-# --- the dynamic resource's provider: what a real deploy runs ---------------------------
+# --- the proof a deploy makes (components/proof_step.py calls it) -------------------------
 
 
-def props(authority: str, key_id: str = "key-1") -> dict[str, object]:
-    return {
-        "authority": authority,
-        "clientId": CLIENT,
-        "clientSecret": SECRET,
-        "scope": GRAPH,
-        "keyId": key_id,
-    }
-
-
-def test_the_proof_resource_is_created_only_for_an_accepted_secret(ca_file: Path) -> None:
+def test_the_deploys_proof_passes_only_for_an_accepted_secret(ca_file: Path) -> None:
     with entra_standin(Behaviour(secret=SECRET), ca_file) as authority:
-        created = CredentialProofProvider().create(props(authority))
-    assert created.id == "key-1"
-    assert SECRET not in str(created.outs)
+        assert proof.prove_client_secret(authority, CLIENT, SECRET, GRAPH) == 1
     refusing = Behaviour(secret=SECRET, refuse_code=53003)
     with (
         entra_standin(refusing, ca_file) as authority,
         pytest.raises(ProofFailed, match="Conditional Access"),
     ):
-        CredentialProofProvider().create(props(authority))
-
-
-def test_a_new_credential_is_a_new_proof() -> None:
-    provider = CredentialProofProvider()
-    old = props("https://login.microsoftonline.com/t")
-    assert provider.diff("key-1", old, dict(old)).changes is False
-    diff = provider.diff("key-1", old, props("https://login.microsoftonline.com/t", "key-2"))
-    assert diff.changes is True and diff.replaces == ["keyId"]
-    assert diff.delete_before_replace is False
+        proof.prove_client_secret(authority, CLIENT, SECRET, GRAPH)
 
 
 # --- details a user relies on (found by mutation testing) ---------------------------------

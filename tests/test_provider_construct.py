@@ -18,11 +18,15 @@ from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.server import ComponentInitError
 
 from components.identity_provider import TYPE_TOKEN
+from components.proof import Answer
 from components.settings import PROJECT
 from tests.test_provider_schema import served_schema
+from tests.token_endpoint import TokenEndpoint
 from tools import offline
 
 PLUGIN_MAIN = Path(__file__).resolve().parent.parent / "provider" / "__main__.py"
+SECRET = "kubernetes:core/v1:Secret"
+URL = "https://authenticate.example.com"
 
 
 @pytest.fixture(autouse=True)
@@ -118,3 +122,37 @@ def test_a_missing_required_input_is_refused_by_name(now: datetime) -> None:
             config={},
             now=now,
         )
+
+
+# --- the proof, in the plugin's process (issue 20) ----------------------------------------
+
+
+def test_the_plugin_proves_the_client_secret_before_it_registers_the_secret(
+    now: datetime, token_endpoint: TokenEndpoint
+) -> None:
+    """For another language the component runs in the plugin's process, and so does its
+    proof: the consuming program's runtime plays no part (components/proof_step.py)."""
+    run = construct({"authenticateServiceUrl": "https://authenticate.example.com"}, now)
+    (asked,) = token_endpoint.requests
+    assert asked.authority.startswith("https://login.microsoftonline.com/")
+    assert asked.client_secret.startswith(offline.PLACEHOLDER_CLIENT_SECRET)
+    assert SECRET not in asked.registered_before
+    assert run.one(SECRET).inputs["stringData"]["client_secret"] == asked.client_secret
+    assert run.outputs["clientSecret"].secret
+
+
+def test_a_refused_client_secret_fails_the_construct_and_registers_no_secret(
+    now: datetime, token_endpoint: TokenEndpoint
+) -> None:
+    token_endpoint.answer = Answer(False, (53003,), "AADSTS53003: Access has been blocked.")
+    provider = plugin_provider()
+    registered: list[offline.Registration] = []
+
+    def program() -> None:
+        result = provider.construct("pomerium", TYPE_TOKEN, {"authenticateServiceUrl": URL}, None)
+        pulumi.export("clientSecret", result.state["clientSecret"])
+
+    with pytest.raises(Exception, match="Conditional Access blocked") as failed:
+        offline.run(program, stack="dev", config={}, now=now, record=registered)
+    assert offline.PLACEHOLDER_CLIENT_SECRET not in str(failed.value)
+    assert SECRET not in [r.type for r in registered]

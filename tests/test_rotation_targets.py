@@ -26,15 +26,15 @@ def engine_urn(registration: offline.Registration, stack: str) -> str:
 
 @pytest.mark.stack_files
 @pytest.mark.parametrize("stack", offline.stack_names())
-def test_targets_are_the_credentials_their_proof_the_secret_and_their_parents(stack: str) -> None:
+def test_targets_are_the_credentials_the_secret_and_their_parents(stack: str) -> None:
     run = offline.run_program(stack, now=datetime(2026, 11, 26, tzinfo=UTC))
     urns: dict[str, list[str]] = {r.type: [] for r in run.registrations}
     for registration in run.registrations:
         urns[registration.type].append(engine_urn(registration, stack))
     expected = [
         *sorted(urns["azuread:index/applicationPassword:ApplicationPassword"]),
-        # The proof that Entra ID accepts the new secret, which the Secret waits for.
-        *urns["pulumi-python:dynamic:Resource"],
+        # (The proof that Entra ID accepts the new secret is made by the program, in any
+        # `up`: no resource, so no target.)
         *urns["kubernetes:core/v1:Secret"],
         *urns["pomerium-azure-ad:index:PomeriumIdentityProvider"],
         f"urn:pulumi:{stack}::pomerium-azure-ad::pulumi:pulumi:Stack::pomerium-azure-ad-{stack}",
@@ -42,7 +42,7 @@ def test_targets_are_the_credentials_their_proof_the_secret_and_their_parents(st
     targets = rotation_targets(stack)
     # Every cluster's Secret, in the order of the stack's clusters.
     assert sorted(targets) == sorted(expected)
-    assert targets[:3] == expected[:3] and targets[-2:] == expected[-2:]
+    assert targets[:2] == expected[:2] and targets[-2:] == expected[-2:]
     untouched = [
         *urns["azuread:index/application:Application"],
         *urns["azuread:index/servicePrincipal:ServicePrincipal"],
@@ -70,7 +70,6 @@ def test_cli_prints_one_urn_a_line(capsys: pytest.CaptureFixture[str], tmp_path:
     assert lines == [
         f"{child}azuread:index/applicationPassword:ApplicationPassword::pomerium-client-secret-a",
         f"{child}azuread:index/applicationPassword:ApplicationPassword::pomerium-client-secret-b",
-        f"{child}pulumi-python:dynamic:Resource::pomerium-client-secret-proof",
         f"{child}kubernetes:core/v1:Secret::pomerium-kubernetes-secret-blue",
         f"{child}kubernetes:core/v1:Secret::pomerium-kubernetes-secret-green",
         f"urn:pulumi:team::pomerium-azure-ad::{component}::pomerium",

@@ -26,7 +26,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import settings as pulumi_settings
-from pulumi.runtime.sync_await import _sync_await
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from components import assignment_reader, clock, policy_reader
 from components.rotation import format_graph_date
@@ -398,10 +398,7 @@ def run(
     enterprise application's group assignments (default: none read)."""
     cloud = cloud or PlaceholderCloud()
     handler = _ListHandler()
-    logger = logging.getLogger(f"pomerium-azure-ad.offline.{stack}")
-    logger.propagate = False
-    logger.handlers = [handler]
-    logger.setLevel(logging.DEBUG)
+    logger = _logger(stack, handler)
     # A fresh root stack resource for every run in this process.
     pulumi_settings.ROOT.set(None)
     pulumi.runtime.set_all_config(dict(config), secret_keys or [])
@@ -411,6 +408,8 @@ def run(
     pulumi.runtime.set_mocks(
         cloud, project=project, stack=stack, preview=preview, logger=logger, monitor=monitor
     )
+    _forget_outputs_of_earlier_runs()
+    _ensure_event_loop().set_exception_handler(_quiet_about_unretrieved_errors)
     from pulumi.runtime.stack import run_pulumi_func
 
     stopped = clock.fixed_clock(now)
@@ -434,6 +433,39 @@ def run(
         logs=handler.messages,
         warnings=handler.warnings,
     )
+
+
+def _forget_outputs_of_earlier_runs() -> None:
+    """Outputs an earlier run in this process left tracked: set_mocks keeps them
+    (pulumi/runtime/mocks.py MockSettings sets no `outputs`), so a run that failed would
+    fail the next one with its error (pulumi/runtime/stack.py wait_for_rpcs). Their errors
+    are marked retrieved (the run that made them has failed already): asyncio reports an
+    unretrieved one when it is collected, at any later moment."""
+    for leftover in pulumi_settings.SETTINGS.outputs:
+        if leftover.done() and not leftover.cancelled():
+            leftover.exception()
+    pulumi_settings.SETTINGS.outputs = set()
+
+
+def _quiet_about_unretrieved_errors(loop: Any, context: dict[str, Any]) -> None:
+    """A failed run leaves futures whose error nobody retrieves (the outputs of a resource
+    whose registration failed); the run has raised that error already. asyncio reports each
+    when the garbage collector frees it, from wherever the collector runs. Its logging, run
+    from inside an `ast.parse` (pytest rewriting a module being imported), parses another
+    module, and Python 3.11's AST builder keeps one recursion counter per interpreter
+    (Python/Python-ast.c PyAST_mod2obj): the outer parse then fails with "AST constructor
+    recursion depth mismatch" (seen here; the error of python/cpython#106905)."""
+    if "exception was never retrieved" not in str(context.get("message", "")):
+        loop.default_exception_handler(context)
+
+
+def _logger(stack: str, handler: logging.Handler) -> logging.Logger:
+    """The engine's log of one run, to `handler` only."""
+    logger = logging.getLogger(f"pomerium-azure-ad.offline.{stack}")
+    logger.propagate = False
+    logger.handlers = [handler]
+    logger.setLevel(logging.DEBUG)
+    return logger
 
 
 @contextmanager

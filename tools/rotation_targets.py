@@ -2,12 +2,19 @@
 
     uv run pomerium-azure-ad rotation-targets --stack prod
 
-prints one URN a line: the two ApplicationPassword slots, the proof that Entra ID
-accepts the current one, and every cluster's Kubernetes Secret (children of the
-component; the cluster names come from the stack file's `clusters`), plus the component and the root stack, so that their
-outputs (client_secret_expires_at, read after the rotation) are written too; neither
-of those two has anything in the cloud. Everything else (the Application, its service
-principal, admin consent) stays as it is: changing those is the reviewed deploy's job.
+prints one URN a line: the two ApplicationPassword slots and every cluster's Kubernetes
+Secret (children of the component; the cluster names come from the stack file's
+`clusters`), plus the component and the root stack, so that their outputs
+(client_secret_expires_at, read after the rotation) are written too; neither of those two
+has anything in the cloud. Everything else (the Application, its service principal, admin
+consent) stays as it is: changing those is the reviewed deploy's job.
+
+The proof that Entra ID accepts the new client secret needs no target: the program makes it
+before it registers the Secrets, in every `pulumi up` (components/proof_step.py). No URN of
+the proof resource of earlier releases either: the engine refuses a target that is neither
+in the state nor declared ("one or more targets could not be found in the stack",
+pkg/resource/deploy/deployment_executor.go checkTargets, v3.277.0), and the first full
+deploy of this release removes it from the state.
 
 The names follow identity_provider.py and __main__.py; a test runs the program under
 the mock engine and compares.
@@ -33,7 +40,6 @@ CLUSTERS_KEY = f"{PROJECT}:clusters"
 COMPONENT_NAME = "pomerium"
 APPLICATION_PASSWORD_TYPE = "azuread:index/applicationPassword:ApplicationPassword"
 KUBERNETES_SECRET_TYPE = "kubernetes:core/v1:Secret"
-CREDENTIAL_PROOF_TYPE = "pulumi-python:dynamic:Resource"
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 
@@ -66,7 +72,6 @@ def rotation_targets(
     secrets = [f"kubernetes-secret-{name}" for name in names] or ["kubernetes-secret"]
     return [
         *(child(APPLICATION_PASSWORD_TYPE, f"client-secret-{slot}") for slot in SLOTS),
-        child(CREDENTIAL_PROOF_TYPE, "client-secret-proof"),
         *(child(KUBERNETES_SECRET_TYPE, name) for name in secrets),
         urn(stack, TYPE_TOKEN, COMPONENT_NAME, project=project),
         # The Python SDK names the root stack resource "<project>-<stack>".

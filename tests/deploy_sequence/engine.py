@@ -108,8 +108,8 @@ class World:
     """A tenant-wide grant for the app already exists (someone clicked the portal's button)."""
     groups_assigned_by_hand: set[str] = field(default_factory=set)
     """Groups someone assigned the default app role in the portal (Users and groups)."""
-    refuses_new_secrets: bool = False
-    """Entra ID never accepts a new client secret: every proof fails."""
+    refuses_client_secret: bool = False
+    """Entra ID refuses the client secret the deploy proves: the proof fails."""
     unreachable: set[str] = field(default_factory=set)
     """Types whose create, update and delete fail in `up` (a cluster or API that is down)."""
 
@@ -292,6 +292,8 @@ class _Deploy:
         return self.targets is None or provider or new.urn in self.targets
 
     def step(self, new: Resource) -> None:
+        if new.type == facts.KUBERNETES_SECRET:
+            self.prove()
         old = self.match(new)
         if not self.targeted(new):
             if old is not None:
@@ -323,9 +325,13 @@ class _Deploy:
     def reach(self, resource: Resource) -> None:
         if resource.type in self.world.unreachable and not self.preview:
             self.fail(f"{resource.urn}: unreachable")
-        proving = resource.type == facts.CREDENTIAL_PROOF
-        if proving and self.world.refuses_new_secrets and not self.preview:
-            self.fail(f"{resource.urn}: the client secret was not accepted")
+
+    def prove(self) -> None:
+        """The program proves the client secret in every `up` (not in a preview), before
+        it registers any Secret, whether targeted or not; a refusal fails the program
+        there (components/proof_step.py)."""
+        if self.world.refuses_client_secret and not self.preview:
+            self.fail("the client secret was not accepted: the program stops before the Secret")
 
     def create_or_import(self, new: Resource) -> None:
         self.reach(new)

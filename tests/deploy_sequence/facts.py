@@ -27,6 +27,9 @@ APPLICATION_PASSWORD = "azuread:index/applicationPassword:ApplicationPassword"
 SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal"
 APP_ROLE_ASSIGNMENT = "azuread:index/appRoleAssignment:AppRoleAssignment"
 PERMISSION_GRANT = "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant"
+# The proof of earlier releases (a dynamic resource): only in their states now; this
+# release's program proves in an apply before it registers the Secret
+# (components/proof_step.py) and deletes the old proof at the end of its first deploy.
 CREDENTIAL_PROOF = "pulumi-python:dynamic:Resource"
 KUBERNETES_SECRET = "kubernetes:core/v1:Secret"
 KUBERNETES_PROVIDER = "pulumi:providers:kubernetes"
@@ -72,13 +75,6 @@ TYPES: dict[str, TypeFacts] = {
         re.compile(r"^/oauth2PermissionGrants/[A-Za-z0-9_-]+$"),
         f"{AZUREAD}: internal/services/serviceprincipals/"
         "service_principal_delegated_permission_grant_resource.go",
-    ),
-    CREDENTIAL_PROOF: TypeFacts(
-        # This project's own dynamic provider: its diff replaces on a change of
-        # any of these, never deleting first; its create is the token request.
-        frozenset({"authority", "clientId", "scope", "keyId"}),
-        None,
-        "components/proof_resource.py CredentialProofProvider.diff (this project)",
     ),
 }
 

@@ -4,7 +4,9 @@
 
 was run at commit 2b2d046, the last one before the project became an installable
 package (issue 21): the state's `__provider` is what the engine hands the
-dynamic provider host at every later preview, update and destroy.
+dynamic provider host when it deletes that proof (the first `pulumi up` after issue
+20, or a destroy). It runs only at a commit whose program declares the proof as a
+dynamic resource (before issue 20's fix); kept as the record of how the file was made.
 """
 
 from __future__ import annotations

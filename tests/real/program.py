@@ -4,7 +4,7 @@ The azuread provider cannot be built here (its upstream, terraform-provider-azur
 served by the Go module proxy: docs/verification.md), so the lab cannot run `__main__.py`
 whole. This program runs every step of the component that the built programs can, with the
 component's own code: the stack's settings read and checked, the cloud resolved from the
-metadata host, the tenant's app management policy read from Graph, the credential proof (the real dynamic provider, against the stand-in's token
+metadata host, the tenant's app management policy read from Graph, the credential proof (against the stand-in's token
 endpoint), Pomerium's provider URL (the tenant's issuer), and the Secret, written through the
 component's own Kubernetes provider by the real pulumi-resource-kubernetes into a real API
 server. Type token and names are the real component's, so every URN is a real stack's.
@@ -48,7 +48,7 @@ class LabIdentityProvider(PomeriumIdentityProvider):
             value=lab.require_secret("clientSecret"), key_id=lab.require("keyId")
         )
         tenant = pulumi.Output.from_input(tenant_id)
-        client_secret = self._prove(name, application, current, tenant)  # type: ignore[arg-type]
+        client_secret = self._prove(application, current, tenant)  # type: ignore[arg-type]
         provider_url = tenant.apply(self._provider_url)
         self._write_kubernetes_secrets(name, application.client_id, client_secret, provider_url)
         self.client_id = application.client_id

@@ -19,13 +19,18 @@ from .conftest import ROOT
 PROJECT = "pomerium-azure-ad"
 
 
-def write_project(folder: Path) -> None:
+def write_project(folder: Path, runtime_options: dict[str, str] | None = None) -> None:
     """The project's own Pulumi.yaml (its config types, which the CLI checks, and its
-    requiredPulumiVersion), with the stack files beside it and the checkout's virtualenv,
-    which the engine hands to the proof's dynamic-provider plugin."""
+    requiredPulumiVersion), with the stack files beside it. `runtime_options`: the runtime's
+    options; by default the checkout's virtualenv. The engine hands them to every plugin it
+    starts as PULUMI_RUNTIME_* (pkg/resource/plugin/provider_plugin.go NewProvider), except
+    in `up` and `preview` of an inline program, whose runtime is the automation API's
+    (`client`, options {address}: pkg/cmd/pulumi/operations/io.go readProjectForUpdate)."""
     project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
     project.pop("stackConfigDir", None)
-    project["runtime"]["options"]["virtualenv"] = str(ROOT / ".venv")
+    if runtime_options is None:
+        runtime_options = {**project["runtime"]["options"], "virtualenv": str(ROOT / ".venv")}
+    project["runtime"]["options"] = runtime_options
     (folder / "Pulumi.yaml").write_text(yaml.safe_dump(project, sort_keys=False))
 
 
@@ -36,6 +41,10 @@ class LabStack:
     config: dict[str, Any] = field(default_factory=dict)
     events: list[auto.EngineEvent] = field(default_factory=list)
     program: Callable[[], None] = lab_program.main
+    runtime_options: dict[str, str] | None = None
+    """Pulumi.yaml's runtime options (write_project); None: the checkout's virtualenv."""
+    env: dict[str, str] = field(default_factory=dict)
+    """Environment of the CLI (and so of the plugins it starts), over this process's."""
 
     def write(self) -> None:
         """The stack file with this config; what the CLI keeps there (the passphrase's
@@ -47,8 +56,8 @@ class LabStack:
 
     def stack(self) -> auto.Stack:
         self.write()
-        write_project(self.folder)
-        workspace = auto.LocalWorkspaceOptions(work_dir=str(self.folder))
+        write_project(self.folder, self.runtime_options)
+        workspace = auto.LocalWorkspaceOptions(work_dir=str(self.folder), env_vars=self.env)
         return auto.create_or_select_stack(
             stack_name=self.name, project_name=PROJECT, program=self.program, opts=workspace
         )

@@ -97,11 +97,7 @@ def test_a_protected_stack_keeps_its_secret_through_destroy(tmp_path: Path) -> N
         d.stack.destroy()
     assert "protected" in str(failed.value)
     left = {r["urn"].rsplit("::", 1)[1] for r in d.stack.export()["resources"]}
-    assert {
-        "pomerium-kubernetes-secret",
-        "pomerium-client-secret-proof",
-        "pomerium-kubernetes",
-    } <= left
+    assert {"pomerium-kubernetes-secret", "pomerium-kubernetes"} <= left
     secret = cluster.read_secret("blue", d.secret_name)
     assert cluster.secret_values(secret)["IDP_CLIENT_SECRET"] == d.password.secret_text  # type: ignore[arg-type]
 
