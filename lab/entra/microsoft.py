@@ -102,10 +102,18 @@ def metadata_document(base: str) -> dict[str, Any]:
     }
 
 
+# The tenants that stand for any tenant: their discovery documents name the issuer with the
+# placeholder `{tenantid}` (https://login.microsoftonline.com/common/v2.0/.well-known/
+# openid-configuration answers "issuer": "https://login.microsoftonline.com/{tenantid}/v2.0":
+# coreos/go-oidc#121, MicrosoftDocs/azure-docs#38427), so no provider URL equals it.
+MULTI_TENANT_ALIASES = ("common", "organizations")
+
+
 def discovery_document(base: str, tenant: str) -> dict[str, Any]:
     """Entra ID's v2.0 OpenID configuration for `tenant` at `base` (the fields of
     https://login.microsoftonline.com/<tenant>/v2.0/.well-known/openid-configuration)."""
     authority = f"{base}/{tenant}"
+    issuer_tenant = "{tenantid}" if tenant in MULTI_TENANT_ALIASES else tenant
     return {
         "token_endpoint": f"{authority}/oauth2/v2.0/token",
         "token_endpoint_auth_methods_supported": [
@@ -119,7 +127,7 @@ def discovery_document(base: str, tenant: str) -> dict[str, Any]:
         "id_token_signing_alg_values_supported": ["RS256"],
         "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
         "scopes_supported": ["openid", "profile", "email", "offline_access"],
-        "issuer": f"{authority}/v2.0",
+        "issuer": f"{base}/{issuer_tenant}/v2.0",
         "request_uri_parameter_supported": False,
         "userinfo_endpoint": f"{base}/oidc/userinfo",
         "authorization_endpoint": f"{authority}/oauth2/v2.0/authorize",

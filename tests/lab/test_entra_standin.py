@@ -56,6 +56,17 @@ def test_discovery_names_the_tenant_issuer(standin: Running) -> None:
     assert document["token_endpoint"] == f"{standin.base}/{tenant}/oauth2/v2.0/token"
 
 
+@pytest.mark.parametrize("alias", ["common", "organizations"])
+def test_discovery_for_any_tenant_names_the_placeholder_issuer(
+    standin: Running, alias: str
+) -> None:
+    # login.microsoftonline.com/common/v2.0 answers the issuer ".../{tenantid}/v2.0"
+    # (coreos/go-oidc#121, MicrosoftDocs/azure-docs#38427); its endpoints stay the alias's.
+    document = standin.get(f"/{alias}/v2.0/.well-known/openid-configuration").json()
+    assert document["issuer"] == f"https://{standin.ready['metadata_host']}/{{tenantid}}/v2.0"
+    assert document["token_endpoint"] == f"{standin.base}/{alias}/oauth2/v2.0/token"
+
+
 def test_an_unknown_tenant_is_refused_with_aadsts90002(standin: Running) -> None:
     answer = standin.get(
         "/11111111-1111-1111-1111-111111111111/v2.0/.well-known/openid-configuration"
