@@ -386,11 +386,26 @@ def app_management_policy(outputs: dict[str, Any], now: datetime) -> Check:
     from . import verify_policy
 
     environment = os.environ.get("ARM_ENVIRONMENT") or clouds.DEFAULT_ENVIRONMENT
-    scope = graph_scope_for(outputs["provider_url"], os.environ.get("ARM_ENVIRONMENT"))
-    ok, detail = verify_policy.policy_check(
-        outputs, now, environment, scope.removesuffix("/.default")
-    )
+    try:
+        graph_url, login_host = policy_hosts(outputs["provider_url"], os.environ)
+    except clouds.CloudError as error:
+        return Check(verify_policy.NAME, None, f"not read: {error}")
+    ok, detail = verify_policy.policy_check(outputs, now, environment, graph_url, login_host)
     return Check(verify_policy.NAME, ok, detail)
+
+
+def policy_hosts(provider_url: str, environment: Mapping[str, str]) -> tuple[str, str]:
+    """Microsoft Graph's base URL and the sign-in host check 5 reads the policy through, as
+    the component does (app_management_policy_check.py): the metadata document's when
+    ARM_METADATA_HOSTNAME names a metadata host, so the deploy identity's credential goes to
+    no other cloud; else Graph of the provider URL's cloud and the environment's sign-in
+    host ("": the reader's default)."""
+    host = clouds.metadata_host(None, environment)
+    if host is None:
+        scope = graph_scope_for(provider_url, environment.get("ARM_ENVIRONMENT"))
+        return scope.removesuffix("/.default"), ""
+    cloud = cloud_fetch.cloud_at(host)
+    return cloud.graph_scope.removesuffix("/.default"), urlsplit(cloud.authority_host).netloc
 
 
 # --- reading the stack and the Secret -------------------------------------------------

@@ -19,14 +19,16 @@ MORE = "see docs/app-management-policies.md"
 
 
 def policy_check(
-    outputs: dict[str, Any], now: datetime, environment: str, graph_url: str
+    outputs: dict[str, Any], now: datetime, environment: str, graph_url: str, login_host: str = ""
 ) -> tuple[bool | None, str]:
-    """(ok, detail): None when the policy could not be read."""
+    """(ok, detail): None when the policy could not be read. `login_host`: where the token
+    for Graph is asked for ("": the environment's sign-in host)."""
     request = policy_reader.PolicyRequest(
         environment=environment,
         display_name="",
         application_object_id=str(outputs.get("application_object_id") or ""),
         graph_url=graph_url,
+        login_host=login_host,
     )
     reading = policy_reader.current()(request)
     policy = reading.policy
