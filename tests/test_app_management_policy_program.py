@@ -15,10 +15,9 @@ import pytest
 
 from components import policy_reader
 from components.app_management_policy import parse_policy
-from components.policy_reader import Graph, PolicyRequest, read_policies
+from components.policy_reader import PolicyRequest
 from components.policy_verdict import Reading
 from components.settings import PROJECT
-from tests.policy_graph_standin import Answer, GraphTable
 from tests.stacks import run_fixture
 from tests.test_app_management_policy import block, lifetime, tenant_default
 from tools.offline import Registration
@@ -78,19 +77,18 @@ def test_22_days_then_deploys_and_rotates(now: datetime, later_days: int) -> Non
 
 
 def test_no_read_permission_warns_and_deploys(now: datetime) -> None:
-    table = GraphTable(
-        {
-            "/policies/defaultAppManagementPolicy": Answer(
-                403, {"error": {"code": "Authorization_RequestDenied"}}
-            ),
-            "/applications": Answer(200, {"value": []}),
-        }
-    )
+    """What a deploy declares when Graph refused the read. The reading is the one the reader
+    makes of Graph's 403 (tests/test_policy_reader.py, against the lab's Graph stand-in); the
+    whole chain, deployed by the real CLI, is tests/real/test_app_management_policy.py's."""
     seen: list[PolicyRequest] = []
 
     def forbidden(request: PolicyRequest) -> Reading:
         seen.append(request)
-        return read_policies(Graph("https://graph.example.test", "t", table), request)
+        return Reading(
+            unread=(
+                "403 from GET /v1.0/policies/defaultAppManagementPolicy (needs Policy.Read.All)",
+            )
+        )
 
     run = run_fixture(
         "dev", now=now, overrides={"azuread:environment": "usgovernment"}, reader=forbidden

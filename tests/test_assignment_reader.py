@@ -3,6 +3,7 @@ a table by full URL (no network). Its requests to the lab's stand-in: tests/lab/
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -15,7 +16,6 @@ from components.assignment_reader import (
     read_from_graph,
 )
 from components.policy_reader import Graph
-from tests.policy_graph_standin import Answer
 
 BASE = "https://graph.example.test"
 SP = "6ba7b810-9dad-11d1-80b4-00c04fd430c8"
@@ -24,7 +24,21 @@ FIRST = f"{BASE}/v1.0/servicePrincipals/{SP}/appRoleAssignedTo"
 SECOND = f"{FIRST}?$skiptoken=X%274453707402000100000017%27"
 
 
+@dataclass
+class Answer:
+    """A response as Graph.get reads it (status and JSON body)."""
+
+    status_code: int
+    body: Any = None
+
+    def json(self) -> Any:
+        return self.body
+
+
 class ByUrl:
+    """Answers by full URL: paging and failures the lab's stand-in does not serve (a second
+    page, a 503, a next page on another host); its real requests are tests/lab/'s."""
+
     def __init__(self, answers: dict[str, Answer]) -> None:
         self.answers, self.asked = answers, list[str]()
 

@@ -1,42 +1,64 @@
-"""The policy reader against a Graph that answers from a table, and the credential chain."""
+"""The policy reader against the lab's Microsoft Graph stand-in (lab/entra/: policies set as an
+administrator sets them, permissions as Graph's docs list them), and the credential chain."""
 
 from __future__ import annotations
 
+import copy
+import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 
 from components import policy_credentials
 from components.policy_reader import Graph, PolicyRequest, cloud_endpoints, read_policies
-from tests.policy_graph_standin import Answer, GraphTable, serve_over_http
+from tests.lab.standin import Admin, Running
 from tests.test_app_management_policy import PER_APP_POLICY, block, tenant_default
 
-APP_ID = "11111111-2222-3333-4444-555555555555"
-APP = {
-    "id": APP_ID,
-    "appId": "client",
-    "displayName": "Pomerium (dev)",
-    "createdDateTime": "2026-01-01T00:00:00Z",
-    "passwordCredentials": [],
-}
-DEFAULT_PATH = "/policies/defaultAppManagementPolicy"
+DEFAULT_POLICY = "/policies/defaultAppManagementPolicy"
+# Every permission Graph's docs accept for reading the policies (tenantappmanagementpolicy-get,
+# appmanagementpolicy-list-appliesto); the stand-in's deploy identity holds the write one.
+POLICY_READ = [
+    "Policy.Read.All",
+    "Policy.Read.ApplicationConfiguration",
+    "Policy.ReadWrite.ApplicationConfiguration",
+]
 
 
-def read(table: GraphTable, **request: Any) -> Any:
-    graph = Graph("https://graph.example.test", "token-for-graph", table)
-    return read_policies(
-        graph, PolicyRequest(environment="global", display_name="Pomerium (dev)", **request)
+@pytest.fixture
+def admin(entra: Running) -> Iterator[Admin]:
+    """The tenant's administrator; the tenant default and the deploy identity's permissions
+    are put back after the test."""
+    admin = Admin(entra)
+    yield admin
+    entra.knob("/_lab/lacking-permissions", client_id=entra.ready["client_id"], permissions=[])
+    assert admin.call("PATCH", DEFAULT_POLICY, tenant_default(enabled=False)).status_code == 204
+
+
+def lacking(entra: Running, permissions: list[str]) -> None:
+    entra.knob(
+        "/_lab/lacking-permissions", client_id=entra.ready["client_id"], permissions=permissions
     )
 
 
-def test_no_permission_names_the_one_that_would_allow_the_read() -> None:
-    table = GraphTable(
-        {
-            DEFAULT_PATH: Answer(403, {"error": {"code": "Authorization_RequestDenied"}}),
-            "/applications": Answer(200, {"value": []}),
-        }
-    )
-    reading = read(table)
+def a_name() -> str:
+    return f"Pomerium ({uuid.uuid4().hex[:8]})"
+
+
+def read(admin: Admin, display_name: str, **request: Any) -> Any:
+    """read_policies against the stand-in's Graph, with the deploy identity's token."""
+    with requests.Session() as session:
+        token = admin.headers["Authorization"].removeprefix("Bearer ")
+        graph = Graph(admin.running.base, token, session)
+        return read_policies(
+            graph, PolicyRequest(environment="global", display_name=display_name, **request)
+        )
+
+
+def test_no_permission_names_the_one_that_would_allow_the_read(admin: Admin) -> None:
+    lacking(admin.running, POLICY_READ)
+    reading = read(admin, a_name())
     assert reading.tenant_default is None
     assert reading.unread == (
         "403 from GET /v1.0/policies/defaultAppManagementPolicy (needs Policy.Read.All)",
@@ -44,67 +66,62 @@ def test_no_permission_names_the_one_that_would_allow_the_read() -> None:
     assert reading.policy is None
 
 
-def test_a_new_application_meets_the_tenant_default() -> None:
-    table = GraphTable(
-        {
-            DEFAULT_PATH: Answer(200, tenant_default(block())),
-            "/applications": Answer(200, {"value": []}),
-        }
-    )
-    reading = read(table)
+def test_a_new_application_meets_the_tenant_default(admin: Admin) -> None:
+    assert admin.call("PATCH", DEFAULT_POLICY, tenant_default(block())).status_code == 204
+    name = a_name()
+    reading = read(admin, name)
     assert reading.application is None
     assert reading.new_application
     assert reading.unread == ()
     assert reading.policy is not None and reading.policy.tenant_default
-    # The application was looked up by its display name, as Graph's $filter writes it.
-    assert "displayName%20eq%20%27Pomerium%20%28dev%29%27" in table.asked[1]
-    assert table.headers[0] == {"Authorization": "Bearer token-for-graph"}
+    assert reading.policy.id == "00000000-0000-0000-0000-000000000000"  # Graph's fixed id
+    # The application was looked up by its display name, as Graph's $filter reads it.
+    lookup = [r for r in admin.running.logged() if r["path"] == "/v1.0/applications"][-1]
+    assert lookup["query"]["$filter"] == f"displayName eq '{name}'"
+    assert lookup["status"] == 200
 
 
-def test_an_existing_applications_own_policy_replaces_the_default() -> None:
-    table = GraphTable(
-        {
-            DEFAULT_PATH: Answer(200, tenant_default(block())),
-            "/applications": Answer(200, {"value": [APP]}),
-            f"/applications/{APP_ID}/appManagementPolicies": Answer(
-                200, {"value": [PER_APP_POLICY]}
-            ),
-        }
-    )
-    reading = read(table)
-    assert reading.application is not None and reading.application.object_id == APP_ID
-    assert (
-        reading.policy is not None and reading.policy.id == "a4ab1ed9-46bb-4bef-88d4-86fd6398dd5d"
-    )
+def test_an_existing_applications_own_policy_replaces_the_default(admin: Admin) -> None:
+    assert admin.call("PATCH", DEFAULT_POLICY, tenant_default(block())).status_code == 204
+    name = a_name()
+    app = admin.register(name)
+    body = {k: v for k, v in copy.deepcopy(PER_APP_POLICY).items() if k != "id"}
+    made = admin.call("POST", "/policies/appManagementPolicies", body).json()
+    reference = {
+        "@odata.id": f"{admin.running.base}/v1.0/policies/appManagementPolicies/{made['id']}"
+    }
+    path = f"/applications/{app['id']}/appManagementPolicies/$ref"
+    assert admin.call("POST", path, reference).status_code == 204
+    reading = read(admin, name)
+    assert reading.application is not None and reading.application.object_id == app["id"]
+    assert reading.policy is not None and reading.policy.id == made["id"]
+    assert not reading.policy.tenant_default
 
 
-def test_an_adopted_application_is_read_by_its_object_id() -> None:
-    table = GraphTable(
-        {
-            DEFAULT_PATH: Answer(200, tenant_default()),
-            f"/applications/{APP_ID}": Answer(200, APP),
-            f"/applications/{APP_ID}/appManagementPolicies": Answer(403, {}),
-        }
-    )
-    reading = read(table, application_object_id=APP_ID)
-    assert reading.application is not None
+def test_an_adopted_application_is_read_by_its_object_id(admin: Admin) -> None:
+    app = admin.register(a_name())
+    lacking(admin.running, POLICY_READ)
+    # Any name: an adopted application is found by its object id alone.
+    reading = read(admin, "another name", application_object_id=app["id"])
+    assert reading.application is not None and reading.application.object_id == app["id"]
     assert reading.unread == (
-        f"403 from GET /v1.0/applications/{APP_ID}/appManagementPolicies "
+        "403 from GET /v1.0/policies/defaultAppManagementPolicy (needs Policy.Read.All)",
+        f"403 from GET /v1.0/applications/{app['id']}/appManagementPolicies "
         "(needs Application.Read.All and Policy.Read.All)",
     )
     assert reading.policy is None
 
 
-def test_two_applications_of_the_same_name_leave_the_check_undone() -> None:
-    table = GraphTable(
-        {
-            DEFAULT_PATH: Answer(200, tenant_default()),
-            "/applications": Answer(200, {"value": [APP, {**APP, "id": "other"}]}),
-        }
-    )
-    reading = read(table)
+def test_two_applications_of_the_same_name_leave_the_check_undone(admin: Admin) -> None:
+    name = a_name()
+    admin.register(name)
+    admin.register(name)
+    reading = read(admin, name)
     assert reading.policy is None
-    assert "adoptApplicationObjectId" in reading.unread[0]
+    assert reading.unread == (
+        f"2 applications are named {name!r}: set adoptApplicationObjectId to tell which is "
+        "this stack's",
+    )
 
 
 @pytest.mark.parametrize(
@@ -164,39 +181,35 @@ def test_an_oidc_token_given_or_in_a_file(no_arm_variables: None, tmp_path: Any)
         policy_credentials.oidc_assertion({})()
 
 
-# Graph's error body for a missing permission (Microsoft Graph error responses docs).
-DENIED = {
-    "error": {
-        "code": "Authorization_RequestDenied",
-        "message": "Insufficient privileges to complete the operation.",
-    }
-}
-
-
-def test_the_real_reader_over_http(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_real_reader_gets_its_token_with_the_azuread_settings(admin: Admin) -> None:
+    """read_from_graph as a deploy runs it: azure-identity asks the stand-in's token endpoint
+    with the deploy identity's client secret, then reads Graph with that token."""
     from components import policy_reader
 
-    tokens: list[tuple[str, str]] = []
-
-    def token(provider: Any, login_host: str, graph_url: str) -> str:
-        tokens.append((login_host, graph_url))
-        return "token-for-graph"
-
-    monkeypatch.setattr(policy_credentials, "graph_token", token)
-    table = GraphTable(
-        {DEFAULT_PATH: Answer(403, DENIED), "/applications": Answer(200, {"value": []})}
+    entra = admin.running
+    ready = entra.ready
+    lacking(entra, POLICY_READ)
+    settings = {
+        "tenantId": ready["tenant_id"],
+        "clientId": ready["client_id"],
+        "clientSecret": ready["client_secret"],
+    }
+    request = PolicyRequest(
+        environment="global",
+        display_name=a_name(),
+        provider=settings,
+        graph_url=entra.base,
+        login_host=ready["metadata_host"],
     )
-    with serve_over_http(table) as base:
-        request = PolicyRequest(
-            environment="usgovernment", display_name="Pomerium (dev)", graph_url=base
-        )
-        reading = policy_reader.read_from_graph(request)
+    reading = policy_reader.read_from_graph(request)
     assert reading.unread == (
         "403 from GET /v1.0/policies/defaultAppManagementPolicy (needs Policy.Read.All)",
     )
-    # The cloud's sign-in host; the Graph it was pointed at.
-    assert tokens == [("login.microsoftonline.us", base)]
-    assert table.headers[0]["Authorization"] == "Bearer token-for-graph"
+    token = [r for r in entra.logged() if r["path"].endswith("/oauth2/v2.0/token")][-1]
+    assert token["path"] == f"/{ready['tenant_id']}/oauth2/v2.0/token"
+    assert token["body"]["client_id"] == ready["client_id"]
+    assert token["body"]["scope"] == f"{entra.base}/.default"
+    assert token["status"] == 200
 
 
 def test_no_credential_is_a_reading_that_says_so(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,21 +1,19 @@
-"""Proving a client secret before the Secret gets it: the retry rules in-process,
-then real MSAL requests against a loopback https stand-in for Entra ID."""
+"""Proving a client secret before the Secret gets it: the retry rules in-process, then real
+MSAL requests against the lab's Entra ID stand-in (lab/entra/, https with a test CA)."""
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Iterator
-from pathlib import Path
+import uuid
 
 import pytest
 
 from components import proof
 from components.proof import Answer, ProofFailed, prove
-from tests.entra_standin import Behaviour, entra_standin
+from tests.lab.standin import Admin, Running, end_in
 
 SECRET = "s3cret~Planted.value-0123456789"
-GRAPH = "https://graph.microsoft.com/.default"
-CLIENT = "9f8e7d6c-5b4a-4392-8170-6a5b4c3d2e1f"
 
 
 class Script:
@@ -99,70 +97,81 @@ def test_an_unreachable_endpoint_fails_and_never_shows_the_secret() -> None:
     assert SECRET not in str(caught.value)
 
 
-# --- real token requests, with MSAL, against the stand-in ------------------------------
+# --- real token requests, with MSAL, against the lab's Entra ID stand-in ------------------
+# lab/entra/ answers as Entra ID's token endpoint does (its code cites Microsoft's docs). What
+# a deploy runs (the proof before the Secret is written, a refusal failing the deploy, the
+# secret only encrypted in the state) is run for real by tests/real/test_lifecycle.py.
 
 
 @pytest.fixture
-def ca_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """MSAL trusts what requests trusts: the stand-in's test CA, here."""
-    path = tmp_path / "ca.pem"
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(path))
-    monkeypatch.setenv("CURL_CA_BUNDLE", str(path))
-    yield path
+def app(entra: Running) -> tuple[str, str]:
+    """A new application with a service principal and one client secret: (client id, secret)."""
+    admin = Admin(entra)
+    made = admin.register(f"proof-{uuid.uuid4().hex[:8]}")
+    secret = admin.add_password(made, endDateTime=end_in(30)).json()["secretText"]
+    return made["appId"], secret
 
 
-def ask(authority: str, secret: str = SECRET) -> Answer:
-    return proof.request_token(authority, CLIENT, secret, GRAPH)
+def ask(entra: Running, client_id: str, secret: str) -> Answer:
+    return proof.request_token(entra.authority, client_id, secret, f"{entra.base}/.default")
 
 
-def test_msal_gets_a_token_for_the_accepted_secret(ca_file: Path) -> None:
-    behaviour = Behaviour(secret=SECRET)
-    with entra_standin(behaviour, ca_file) as authority:
-        assert ask(authority) == Answer(True)
-    (form,) = behaviour.requests
-    assert form["grant_type"] == ["client_credentials"] and form["scope"] == [GRAPH]
-    assert form["client_id"] == [CLIENT]
+def test_msal_gets_a_token_for_the_accepted_secret(entra: Running, app: tuple[str, str]) -> None:
+    client_id, secret = app
+    assert ask(entra, client_id, secret) == Answer(True)
+    (request,) = [r for r in entra.logged() if r["body"].get("client_id") == client_id]
+    assert request["path"] == f"/{entra.ready['tenant_id']}/oauth2/v2.0/token"
+    assert request["body"]["grant_type"] == "client_credentials"
+    assert request["body"]["scope"] == f"{entra.base}/.default"
+    # The log keeps a digest of the secret sent (lab/entra/server.py): the one Graph issued.
+    digest = hashlib.sha256(secret.encode()).hexdigest()[:12]
+    assert request["body"]["client_secret"] == f"sha256:{digest}"
 
 
-def test_msal_reports_entra_ids_codes_for_a_refused_secret(ca_file: Path) -> None:
-    with entra_standin(Behaviour(secret=SECRET), ca_file) as authority:
-        answer = ask(authority, secret="wrong")
+def test_msal_reports_entra_ids_codes_for_a_refused_secret(
+    entra: Running, app: tuple[str, str]
+) -> None:
+    answer = ask(entra, app[0], "wrong")
     assert not answer.ok and answer.codes == (7000215,)
+    assert answer.description.startswith("AADSTS7000215: Invalid client secret provided.")
 
 
 def test_a_secret_accepted_after_a_delay_is_proven_within_two_seconds_of_it(
-    ca_file: Path,
+    entra: Running, app: tuple[str, str]
 ) -> None:
+    client_id, secret = app
     delay = 2.0
-    with entra_standin(Behaviour(secret=SECRET, accept_after=delay), ca_file) as authority:
-        started = time.monotonic()
-        tries = prove(lambda: ask(authority), secret=SECRET)
-        elapsed = time.monotonic() - started
+    entra.knob("/_lab/not-replicated", client_id=client_id, seconds=delay, code=7000215)
+    started = time.monotonic()
+    tries = prove(lambda: ask(entra, client_id, secret), secret=secret)
+    elapsed = time.monotonic() - started
     assert tries > 1
     assert delay <= elapsed <= delay + 2.0
 
 
-def test_a_secret_never_accepted_fails_the_proof(ca_file: Path) -> None:
-    with (
-        entra_standin(Behaviour(secret="another"), ca_file) as authority,
-        pytest.raises(ProofFailed) as caught,
-    ):
-        prove(lambda: ask(authority), secret=SECRET, deadline=2.0)
+def test_a_secret_never_accepted_fails_the_proof(entra: Running, app: tuple[str, str]) -> None:
+    # SECRET is not the application's: Entra ID answers 7000215 until the deadline.
+    with pytest.raises(ProofFailed) as caught:
+        prove(lambda: ask(entra, app[0], SECRET), secret=SECRET, deadline=1.0)
     assert "AADSTS7000215" in str(caught.value) and SECRET not in str(caught.value)
+    assert "not accepted after" in str(caught.value)
 
 
 # --- the proof a deploy makes (components/proof_step.py calls it) -------------------------
 
 
-def test_the_deploys_proof_passes_only_for_an_accepted_secret(ca_file: Path) -> None:
-    with entra_standin(Behaviour(secret=SECRET), ca_file) as authority:
-        assert proof.prove_client_secret(authority, CLIENT, SECRET, GRAPH) == 1
-    refusing = Behaviour(secret=SECRET, refuse_code=53003)
-    with (
-        entra_standin(refusing, ca_file) as authority,
-        pytest.raises(ProofFailed, match="Conditional Access"),
-    ):
-        proof.prove_client_secret(authority, CLIENT, SECRET, GRAPH)
+def test_the_deploys_proof_passes_only_for_an_accepted_secret(
+    entra: Running, app: tuple[str, str]
+) -> None:
+    client_id, secret = app
+    scope = f"{entra.base}/.default"
+    assert proof.prove_client_secret(entra.authority, client_id, secret, scope) == 1
+    entra.knob("/_lab/refuse", client_id=client_id, code=53003)
+    try:
+        with pytest.raises(ProofFailed, match="Conditional Access"):
+            proof.prove_client_secret(entra.authority, client_id, secret, scope)
+    finally:
+        entra.knob("/_lab/refuse", client_id=client_id, code=None)
 
 
 # --- details a user relies on (found by mutation testing) ---------------------------------

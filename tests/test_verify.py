@@ -1,32 +1,31 @@
-"""`pomerium-azure-ad verify` against loopback stand-ins: an Entra-shaped discovery and token
-server, a Kubernetes API serving the Secret behind a kubeconfig, and a fake `pulumi` on PATH
-(tests/verify_standins.py). No network."""
+"""`pomerium-azure-ad verify`: its logic without servers, and its Entra ID checks (discovery,
+token request, the app management policy) against the lab's stand-in (lab/entra/).
+
+What needs the `pulumi` CLI and a Kubernetes API server (the stack's outputs, each cluster's
+Secret through its kubeconfig context, drift as the API server holds it, a missing Secret, an
+unreachable cluster, exit codes, every printed line free of the secret) is run for real by
+tests/real/test_verify.py, against stacks the real CLI deployed."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import socket
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
-from components.secret_data import IdentityProviderValues, secret_data
+from components import clouds, policy_reader
 from tests.conftest import NOW
-from tests.verify_standins import (
-    Entra,
-    Kubernetes,
-    install_fake_pulumi,
-    serve,
-    url,
-    write_kubeconfig,
-    write_kubeconfig_contexts,
-)
+from tests.lab.standin import Admin, Running, end_in
+from tests.test_app_management_policy import lifetime, tenant_default
 from tools import cli, verify
 from tools.offline import PROJECT_DIR
 
@@ -38,274 +37,175 @@ AUTHENTICATE = "https://authenticate.example.com"
 SECRET_REF = "pomerium/idp"
 
 
-@dataclass
-class World:
-    entra: Entra
-    kubernetes: Kubernetes
-    provider_root: str
-    bin: Path
-    kubeconfig: Path
-    outputs: dict[str, Any] = field(default_factory=dict)
-
-    def stack(self, **changes: Any) -> dict[str, Any]:
-        self.outputs.update(changes)
-        install_fake_pulumi(self.bin, {"dev": self.outputs})
-        return self.outputs
-
-    def secret(self, **changes: str) -> dict[str, str]:
-        data = secret_data(
-            IdentityProviderValues(
-                client_id=self.outputs["client_id"],
-                client_secret=self.outputs["client_secret"],
-                provider_url=self.outputs["provider_url"],
-                authenticate_service_url=AUTHENTICATE,
-            )
-        )
-        data.update(changes)
-        self.kubernetes.secrets[SECRET_REF] = data
-        return data
-
-
-@pytest.fixture
-def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    entra = Entra(clients={CLIENT_ID: SECRET})
-    kubernetes = Kubernetes()
-    with serve(entra=entra) as idp, serve(kubernetes=kubernetes) as api:
-        bin_dir = tmp_path / "bin"
-        w = World(
-            entra=entra,
-            kubernetes=kubernetes,
-            provider_root=url(idp),
-            bin=bin_dir,
-            kubeconfig=write_kubeconfig(tmp_path / "kubeconfig", url(api), kubernetes.token),
-        )
-        w.stack(
-            client_id=CLIENT_ID,
-            application_object_id="aaaaaaaa-0000-0000-0000-000000000001",
-            service_principal_object_id="aaaaaaaa-0000-0000-0000-000000000002",
-            tenant_id=TENANT,
-            provider_url=f"{url(idp)}/{TENANT}/v2.0",
-            redirect_urls=[f"{AUTHENTICATE}/oauth2/callback"],
-            client_secret=SECRET,
-            client_secret_expires_at="2027-03-01T00:00:00Z",
-            kubernetes_secret=SECRET_REF,
-        )
-        w.secret()
-        monkeypatch.setenv("PATH", str(bin_dir))
-        for name in ("ARM_ENVIRONMENT", "GITHUB_ACTIONS", "KUBECONFIG"):
-            monkeypatch.delenv(name, raising=False)
-        yield w
-
-
-def run(
-    world: World,
-    capsys: pytest.CaptureFixture[str],
-    *extra: str,
-    multi_tenant_url: str | None = None,
-) -> tuple[int, str]:
-    """verify's main() in this process; returns the exit status and everything it printed,
-    checked for the planted secret."""
-    argv = ["--stack", "dev", "--kubeconfig", str(world.kubeconfig), "--wait", "0", *extra]
-    kwargs: dict[str, Any] = {"now": NOW}
-    if multi_tenant_url:
-        kwargs["multi_tenant_url"] = multi_tenant_url
-    status = verify.main(argv, **kwargs)
-    out, err = capsys.readouterr()
-    printed = out + err
-    for form in verify.secret_forms([SECRET]):
-        assert form not in printed, "a form of the client secret was printed"
-    return status, printed
-
-
-def line(printed: str, name: str) -> str:
-    [found] = [x for x in printed.splitlines() if f" {name}:" in x[: len(name) + 7]]
-    return found
-
-
-def test_accepted(world: World, capsys: pytest.CaptureFixture[str]) -> None:
-    status, printed = run(world, capsys)
-    assert status == 0, printed
-    assert line(printed, "Secret matches the stack").startswith("ok ")
-    assert line(printed, "issuer").startswith("ok ")
-    assert line(printed, "token request").startswith("ok ")
-    assert line(printed, "expiry").startswith("ok ")
-    assert printed.rstrip().endswith("verified: all checks hold")
-    [request] = world.entra.requests
-    assert request == {
-        "tenant": TENANT,
+def outputs(**changes: Any) -> dict[str, Any]:
+    """A stack's outputs, as `pulumi stack output --json --show-secrets` prints them."""
+    return {
         "client_id": CLIENT_ID,
-        "grant_type": "client_credentials",
-        "scope": "https://graph.microsoft.com/.default",
+        "application_object_id": "aaaaaaaa-0000-0000-0000-000000000001",
+        "tenant_id": TENANT,
+        "provider_url": f"https://login.microsoftonline.com/{TENANT}/v2.0",
+        "redirect_urls": [f"{AUTHENTICATE}/oauth2/callback"],
         "client_secret": SECRET,
+        "client_secret_expires_at": "2027-03-01T00:00:00Z",
+        "kubernetes_secret": SECRET_REF,
+        **changes,
     }
-    assert world.kubernetes.requests == ["/api/v1/namespaces/pomerium/secrets/idp"]
 
 
-def test_a_wrong_secret_is_refused_and_the_reason_shown(
-    world: World, capsys: pytest.CaptureFixture[str]
-) -> None:
-    world.entra.clients[CLIENT_ID] = "the-one-entra-knows"
-    world.entra.echo_secret = True  # the error text carries the secret: it must be redacted
-    status, printed = run(world, capsys)
-    assert status == 1
-    token = line(printed, "token request")
-    assert token.startswith("FAIL ")
-    assert "invalid_client: AADSTS7000215: Invalid client secret provided" in token
-    assert f"(sent: {verify.REDACTED})" in token
-    assert "NOT verified: token request" in printed
+def held(**changes: str) -> dict[str, str]:
+    """The Secret's data as a deploy writes it (README, "Outputs"), by hand."""
+    return {
+        "client_id": CLIENT_ID,
+        "client_secret": SECRET,
+        "IDP_PROVIDER": "azure",
+        "IDP_PROVIDER_URL": f"https://login.microsoftonline.com/{TENANT}/v2.0",
+        "IDP_CLIENT_ID": CLIENT_ID,
+        "IDP_CLIENT_SECRET": SECRET,
+        "AUTHENTICATE_SERVICE_URL": AUTHENTICATE,
+        **changes,
+    }
 
 
-def test_entra_replication_refusals_are_retried(
-    world: World, capsys: pytest.CaptureFixture[str]
-) -> None:
-    world.entra.refuse_first = 2
-    sleeps: list[float] = []
-    argv = ["--stack", "dev", "--kubeconfig", str(world.kubeconfig), "--wait", "60"]
-    assert verify.main(argv, now=NOW, sleep=sleeps.append) == 0
-    assert sleeps == [verify.RETRY_INTERVAL] * 2
-    assert SECRET not in capsys.readouterr().out
+def args(*argv: str) -> argparse.Namespace:
+    return verify.parser().parse_args(["--stack", "dev", *argv])
 
 
-def test_drift_between_the_secret_and_the_stack(
-    world: World, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # An old Secret restored: another client secret (still valid at Entra) and an old URL.
-    world.entra.clients[CLIENT_ID] = "old-but-valid-secret"
-    world.secret(
+# --- check 1: the Secret against the stack's outputs --------------------------------------
+
+
+def test_a_secret_as_deployed_matches_the_stack() -> None:
+    check = verify.secret_matches(outputs(), held(), AUTHENTICATE)
+    assert check.ok is True
+    assert check.detail == (
+        "client_id, client_secret, IDP_PROVIDER, IDP_PROVIDER_URL, IDP_CLIENT_ID, "
+        "IDP_CLIENT_SECRET, AUTHENTICATE_SERVICE_URL as in the stack's outputs; "
+        "AUTHENTICATE_SERVICE_URL's callback is a redirect URL of the application"
+    )
+
+
+def test_drift_between_the_secret_and_the_stack() -> None:
+    # An old Secret restored: another client secret and another client id.
+    data = held(
         client_secret="old-but-valid-secret",
         IDP_CLIENT_SECRET="old-but-valid-secret",
         IDP_CLIENT_ID="99999999-0000-0000-0000-000000000000",
     )
-    status, printed = run(world, capsys)
-    assert status == 1
-    drift = line(printed, "Secret matches the stack")
-    assert drift.startswith("FAIL ")
-    assert "client_secret differs from the stack's client_secret" in drift
-    assert "IDP_CLIENT_SECRET differs" in drift
-    assert "IDP_CLIENT_ID is '99999999-0000-0000-0000-000000000000'" in drift
-    assert "old-but-valid-secret" not in printed
-    # The token request uses what Pomerium uses: the Secret's credential.
-    assert line(printed, "token request").startswith("ok ")
-    assert world.entra.requests[0]["client_secret"] == "old-but-valid-secret"
+    drift = verify.secret_matches(outputs(), data, AUTHENTICATE)
+    assert drift.line().startswith("FAIL Secret matches the stack: ")
+    assert "client_secret differs from the stack's client_secret" in drift.detail
+    assert "IDP_CLIENT_SECRET differs" in drift.detail
+    assert "IDP_CLIENT_ID is '99999999-0000-0000-0000-000000000000'" in drift.detail
+    assert "old-but-valid-secret" not in drift.detail and SECRET not in drift.detail
 
 
-def test_a_secret_missing_a_key_or_pointing_elsewhere_is_drift(
-    world: World, capsys: pytest.CaptureFixture[str]
-) -> None:
-    data = world.secret(AUTHENTICATE_SERVICE_URL="https://elsewhere.example.com")
+def test_a_secret_missing_a_key_or_pointing_elsewhere_is_drift() -> None:
+    data = held(AUTHENTICATE_SERVICE_URL="https://elsewhere.example.com")
     del data["IDP_PROVIDER_URL"]
-    status, printed = run(world, capsys)
-    assert status == 1
-    drift = line(printed, "Secret matches the stack")
-    assert "IDP_PROVIDER_URL is missing" in drift
-    assert "'https://elsewhere.example.com/oauth2/callback' is not one of" in drift
+    drift = verify.secret_matches(outputs(), data)
+    assert drift.ok is False
+    assert "IDP_PROVIDER_URL is missing" in drift.detail
+    assert "'https://elsewhere.example.com/oauth2/callback' is not one of" in drift.detail
 
 
-def test_issuer_mismatch(world: World, capsys: pytest.CaptureFixture[str]) -> None:
-    world.entra.issuer = "https://sts.windows.net/" + TENANT + "/"
-    status, printed = run(world, capsys)
-    assert status == 1
-    issuer = line(printed, "issuer")
-    assert issuer.startswith("FAIL ") and "Pomerium refuses this provider URL" in issuer
-    assert f"'https://sts.windows.net/{TENANT}/'" in issuer
-    assert line(printed, "token request").startswith("FAIL ")
-    assert world.entra.requests == []
+def test_another_clusters_authenticate_url_is_drift() -> None:
+    urls = ["https://a.example.com/oauth2/callback", "https://b.example.com/oauth2/callback"]
+    data = held(AUTHENTICATE_SERVICE_URL="https://a.example.com")
+    drift = verify.secret_matches(outputs(redirect_urls=urls), data, "https://b.example.com")
+    assert drift.ok is False
+    assert (
+        "AUTHENTICATE_SERVICE_URL is 'https://a.example.com', the stack has "
+        "'https://b.example.com' for this cluster"
+    ) in drift.detail
 
 
-def test_the_multi_tenant_url_skips_the_issuer_check_and_uses_tenant_id(
-    world: World, capsys: pytest.CaptureFixture[str]
-) -> None:
-    common = f"{world.provider_root}/common/v2.0"
-    world.stack(provider_url=common)
-    world.secret()
-    world.entra.issuer = "https://login.microsoftonline.com/{tenantid}/v2.0"  # as Entra's common
-    status, printed = run(world, capsys, multi_tenant_url=common)
-    assert status == 0, printed
-    issuer = line(printed, "issuer")
-    assert issuer.startswith("skip ") and f"tenant {TENANT}" in issuer
-    assert [r["tenant"] for r in world.entra.requests] == [TENANT]
+# --- which Secrets: the kubernetes_secrets output and the command line ---------------------
+
+TWO_CLUSTERS = [
+    {"cluster": c, "context": f"aks-{c}", "secret": SECRET_REF, "authenticate_service_url": u}
+    for c, u in (("west", "https://w.example.com"), ("east", "https://e.example.com"))
+]
 
 
-def test_the_common_url_is_only_skipped_when_it_is_pomeriums(
-    world: World, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """Another host's /common/v2.0 (e.g. login.microsoftonline.us) is checked, and fails."""
-    world.stack(provider_url=f"{world.provider_root}/common/v2.0")
-    world.secret()
-    world.entra.issuer = "https://login.microsoftonline.com/{tenantid}/v2.0"
-    status, printed = run(world, capsys)
-    assert status == 1
-    assert line(printed, "issuer").startswith("FAIL ")
+def test_every_cluster_is_read_through_its_own_context() -> None:
+    targets = verify.select_targets(outputs(kubernetes_secrets=TWO_CLUSTERS), args())
+    assert targets == [
+        verify.Target("west", "aks-west", SECRET_REF, "https://w.example.com"),
+        verify.Target("east", "aks-east", SECRET_REF, "https://e.example.com"),
+    ]
+    assert targets[1].check_name() == "Secret matches the stack in cluster east"
 
 
-def test_a_missing_secret(world: World, capsys: pytest.CaptureFixture[str]) -> None:
-    world.kubernetes.secrets.clear()
-    status, printed = run(world, capsys)
-    assert status == 1
-    missing = line(printed, "Secret matches the stack")
-    assert missing.startswith("FAIL ") and "Secret pomerium/idp not found" in missing
-    assert "current context" in missing
-    # The other checks still run, with the stack's credential.
-    assert "the stack's (the Secret's is unavailable) credential" in line(printed, "token request")
-
-
-def test_the_context_option_picks_the_kubeconfig_context(
-    world: World, capsys: pytest.CaptureFixture[str]
-) -> None:
-    status, printed = run(world, capsys, "--context", "other")
-    assert status == 1
-    assert "HTTP 401 Unauthorized" in line(printed, "Secret matches the stack")
-    assert "context other" in printed
-    status, printed = run(world, capsys, "--context", "nowhere")
-    assert status == 1 and "cannot use kubeconfig" in printed
-
-
-def test_kubeconfig_from_the_environment(
-    world: World, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("KUBECONFIG", str(world.kubeconfig))
-    assert verify.main(["--stack", "dev", "--wait", "0"], now=NOW) == 0
-    assert SECRET not in capsys.readouterr().out
-
-
-def test_an_expiring_credential(world: World, capsys: pytest.CaptureFixture[str]) -> None:
-    soon = NOW + timedelta(days=13, hours=23)
-    world.stack(client_secret_expires_at=soon.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    status, printed = run(world, capsys)
-    assert status == 1
-    expiry = line(printed, "expiry")
-    assert expiry.startswith("FAIL ") and "in 14.0 days, less than --min-days 14" in expiry
-    status, printed = run(world, capsys, "--min-days", "7")
-    assert status == 0, printed
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def test_an_unreachable_provider(world: World, capsys: pytest.CaptureFixture[str]) -> None:
-    world.stack(provider_url=f"http://127.0.0.1:{free_port()}/{TENANT}/v2.0")
-    world.secret()
-    status, printed = run(world, capsys)
-    assert status == 1
-    issuer = line(printed, "issuer")
-    assert issuer.startswith("FAIL cannot reach") or "cannot reach" in issuer
-    assert "Traceback" not in printed
-
-
-def test_an_unreachable_cluster(
-    world: World, capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    kubeconfig = write_kubeconfig(tmp_path / "down", f"http://127.0.0.1:{free_port()}", "t")
-    status = verify.main(
-        ["--stack", "dev", "--kubeconfig", str(kubeconfig), "--wait", "0"], now=NOW
+def test_the_cluster_and_context_options() -> None:
+    stack = outputs(kubernetes_secrets=TWO_CLUSTERS)
+    assert verify.select_targets(stack, args("--cluster", "east", "--context", "other")) == [
+        verify.Target("east", "other", SECRET_REF, "https://e.example.com")
+    ]
+    with pytest.raises(verify.UsageError) as unknown:
+        verify.select_targets(stack, args("--cluster", "north"))
+    assert str(unknown.value) == (
+        "--cluster north: stack dev has no such cluster (its clusters: west, east)"
     )
-    printed = capsys.readouterr().out
-    assert status == 1
-    assert "cannot reach the Kubernetes API" in line(printed, "Secret matches the stack")
-    assert "Traceback" not in printed and SECRET not in printed
+    with pytest.raises(verify.UsageError, match="add --cluster NAME"):
+        verify.select_targets(stack, args("--context", "aks-east"))
+
+
+def test_a_single_cluster_stack_uses_the_current_context_and_its_authenticate_url() -> None:
+    single = [
+        {
+            "cluster": "",
+            "context": "",
+            "secret": SECRET_REF,
+            "authenticate_service_url": AUTHENTICATE,
+        }
+    ]
+    stack = outputs(kubernetes_secrets=single)
+    assert verify.select_targets(stack, args()) == [
+        verify.Target("", None, SECRET_REF, AUTHENTICATE)
+    ]
+    assert verify.select_targets(stack, args("--context", "other"))[0].context == "other"
+    with pytest.raises(
+        verify.UsageError, match=r"\(it has no named clusters\); leave --cluster out"
+    ):
+        verify.select_targets(stack, args("--cluster", "west"))
+
+
+def test_a_stack_deployed_before_kubernetes_secrets_falls_back_to_kubernetes_secret() -> None:
+    stack = outputs()  # no kubernetes_secrets output
+    assert verify.select_targets(stack, args()) == [verify.Target("", None, SECRET_REF, None)]
+    # No authenticate URL in the outputs: only its callback is checked, as before.
+    check = verify.secret_matches(stack, held(AUTHENTICATE_SERVICE_URL=f"{AUTHENTICATE}/"))
+    assert check.ok is True
+    assert "AUTHENTICATE_SERVICE_URL as" not in check.detail and "is a redirect URL" in check.detail
+    with pytest.raises(verify.UsageError, match="stack dev has no such cluster"):
+        verify.select_targets(stack, args("--cluster", "west"))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [],
+        "pomerium/idp",
+        [{"cluster": "west", "context": "c", "secret": "pomerium/idp"}],
+        [
+            {"cluster": "a", "context": "c", "secret": "p/i", "authenticate_service_url": "u"},
+            {"cluster": "a", "context": "d", "secret": "p/i", "authenticate_service_url": "u"},
+        ],
+    ],
+    ids=["empty", "string", "no-url", "same-name"],
+)
+def test_a_malformed_kubernetes_secrets_output(value: Any) -> None:
+    with pytest.raises(verify.VerifyError, match="kubernetes_secrets output is not a list"):
+        verify.select_targets(outputs(kubernetes_secrets=value), args())
+
+
+# --- check 4, transport, redaction, scopes: pure ------------------------------------------
+
+
+def test_an_expiring_credential() -> None:
+    soon = (NOW + timedelta(days=13, hours=23)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    expiry = verify.expiry(outputs(client_secret_expires_at=soon), NOW, 14)
+    assert expiry.ok is False and "in 14.0 days, less than --min-days 14" in expiry.detail
+    assert verify.expiry(outputs(client_secret_expires_at=soon), NOW, 7).ok is True
 
 
 @pytest.mark.parametrize(
@@ -317,14 +217,28 @@ def test_an_unreachable_cluster(
         "ftp://127.0.0.1/tenant/v2.0",
     ],
 )
-def test_a_non_https_provider_off_loopback_is_refused_before_any_request(
-    world: World, capsys: pytest.CaptureFixture[str], provider_url: str
+def test_a_non_https_provider_off_loopback_is_refused(provider_url: str) -> None:
+    with pytest.raises(verify.VerifyError) as refused:
+        verify.require_secure(provider_url, "provider_url")
+    assert "is not an https URL" in str(refused.value)
+    assert "refused before any request" in str(refused.value)
+
+
+def test_a_non_https_provider_is_refused_before_any_secret_is_read_or_token_asked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    world.stack(provider_url=provider_url)
-    status, printed = run(world, capsys)
-    assert status == 1
-    assert "is not an https URL" in printed and "refused before any request" in printed
-    assert world.kubernetes.requests == [] and world.entra.requests == []
+    """The order of verify's steps: outputs, then the transport rule, then anything else."""
+
+    def never(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("a request was made")
+
+    stack = outputs(provider_url="http://10.0.0.1/tenant/v2.0")
+    monkeypatch.setattr(verify, "stack_outputs", lambda _stack: stack)
+    monkeypatch.setattr(verify, "read_secret", never)
+    monkeypatch.setattr(verify, "fetch_json", never)
+    assert verify.main(["--stack", "dev", "--wait", "0"], now=NOW) == 1
+    printed = capsys.readouterr().out
+    assert printed.startswith("FAIL provider_url 'http://10.0.0.1/tenant/v2.0' is not an https")
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.3.4.5", "[::1]", "localhost"])
@@ -333,55 +247,27 @@ def test_loopback_hosts(host: str) -> None:
 
 
 def test_pulumi_missing(
-    world: World,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    status, printed = run(world, capsys)
-    assert status == 1
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert verify.main(["--stack", "dev", "--wait", "0"], now=NOW) == 1
+    printed = capsys.readouterr().out
     assert printed.startswith("FAIL the pulumi CLI is not on PATH")
     assert "Traceback" not in printed
 
 
-def test_a_failing_pulumi_stack_output(world: World, capsys: pytest.CaptureFixture[str]) -> None:
-    status = verify.main(["--stack", "nope", "--kubeconfig", str(world.kubeconfig)], now=NOW)
-    printed = capsys.readouterr().out
-    assert status == 1
-    assert "`pulumi stack output --stack nope` failed (exit 255)" in printed
-    assert "no stack named 'nope' found" in printed
-
-
-def test_a_stack_without_the_outputs(world: World, capsys: pytest.CaptureFixture[str]) -> None:
-    del world.outputs["client_secret_expires_at"]
-    world.stack()
-    status, printed = run(world, capsys)
-    assert status == 1 and "has no output client_secret_expires_at" in printed
-
-
-def test_the_secret_never_appears_in_any_output(
-    world: World, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Every path that prints: success, refusal with an echoing server, drift, GitHub
-    annotations. `run` checks each output for every form of the planted value."""
-    monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    assert run(world, capsys)[0] == 0
-    world.entra.echo_secret = True
-    world.entra.clients[CLIENT_ID] = "x" * 20
-    status, printed = run(world, capsys)
-    assert status == 1 and "::error title=Verify::token request:" in printed
-    world.secret(client_secret="y" * 20)
-    assert run(world, capsys)[0] == 1
-
-
 def test_redact_covers_encoded_forms() -> None:
-    text = f"a {SECRET} b %2F c"
     for form in verify.secret_forms([SECRET]):
         assert verify.REDACTED in verify.redact(f"x{form}y", [SECRET])
-    assert SECRET not in verify.redact(text, [SECRET])
+    assert SECRET not in verify.redact(f"a {SECRET} b %2F c", [SECRET])
+
+
+def test_a_secret_echoed_in_a_refusal_is_redacted() -> None:
+    """A server that repeats what it was sent (Entra ID does not): the line is redacted."""
+    said = verify.Check("token request", False, f"invalid_client: refused (sent: {SECRET})")
+    assert verify.redact(said.line(), [SECRET]) == (
+        f"FAIL token request: invalid_client: refused (sent: {verify.REDACTED})"
+    )
 
 
 @pytest.mark.parametrize(
@@ -430,15 +316,194 @@ def test_graph_scope_by_host(provider_url: str, environment: str | None, scope: 
     assert verify.graph_scope_for(provider_url, environment) == scope
 
 
-def test_graph_scope_option(world: World, capsys: pytest.CaptureFixture[str]) -> None:
-    world.entra.scopes = {"https://dod-graph.microsoft.us/.default"}
-    assert run(world, capsys)[0] == 1
-    status, _ = run(world, capsys, "--graph-scope", "https://dod-graph.microsoft.us/.default")
-    assert status == 0
-    assert world.entra.requests[-1]["scope"] == "https://dod-graph.microsoft.us/.default"
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
-def test_against_a_real_oidc_provider(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unreachable_provider() -> None:
+    stack = outputs(provider_url=f"http://127.0.0.1:{free_port()}/{TENANT}/v2.0")
+    with requests.Session() as session:
+        issuer, endpoint = verify.discover(session, stack, clouds.MULTI_TENANT_PROVIDER_URL)
+    assert issuer.ok is False and issuer.detail.startswith("cannot reach http://127.0.0.1:")
+    assert endpoint is None
+    (token,) = verify.token_checks(stack, [], endpoint, args(), lambda _s: None)
+    assert token.line() == "FAIL token request: not tried: no usable discovery document"
+
+
+# --- checks 2 and 3 against the lab's Entra ID stand-in -------------------------------------
+
+
+@pytest.fixture
+def app(entra: Running) -> tuple[str, str]:
+    """A new application with a service principal and a client secret: (client id, secret)."""
+    admin = Admin(entra)
+    made = admin.register(f"verify-{uuid.uuid4().hex[:8]}")
+    secret = admin.add_password(made, endDateTime=end_in(90)).json()["secretText"]
+    return made["appId"], secret
+
+
+def tenant_outputs(entra: Running, client_id: str, secret: str, **changes: Any) -> dict[str, Any]:
+    tenant = {
+        "client_id": client_id,
+        "client_secret": secret,
+        "tenant_id": entra.ready["tenant_id"],
+        "provider_url": f"{entra.base}/{entra.ready['tenant_id']}/v2.0",
+    }
+    return outputs(**{**tenant, **changes})
+
+
+def discover(stack: dict[str, Any], multi_tenant_url: str) -> tuple[verify.Check, str | None]:
+    with requests.Session() as session:
+        return verify.discover(session, stack, multi_tenant_url)
+
+
+def token_request(
+    entra: Running, endpoint: str, client_id: str, secret: str, wait: float = 0, **kwargs: Any
+) -> verify.Check:
+    scope = verify.cloud_graph_scope("", {"ARM_METADATA_HOSTNAME": entra.ready["metadata_host"]})
+    sleep = kwargs.pop("sleep", lambda _s: None)
+    return verify.request_token(
+        endpoint, client_id, secret, scope, wait=wait, sleep=sleep, whose="the Secret's"
+    )
+
+
+def test_the_tenants_issuer_and_a_token_for_the_secrets_credential(
+    entra: Running, app: tuple[str, str]
+) -> None:
+    client_id, secret = app
+    stack = tenant_outputs(entra, client_id, secret)
+    issuer, endpoint = discover(stack, clouds.MULTI_TENANT_PROVIDER_URL)
+    assert issuer.line() == f"ok   issuer: the discovery document names {stack['provider_url']}"
+    assert endpoint == f"{entra.base}/{entra.ready['tenant_id']}/oauth2/v2.0/token"
+    token = token_request(entra, endpoint, client_id, secret)
+    assert token.line() == (
+        f"ok   token request: {endpoint} issued a token for {entra.base}/.default to the "
+        "Secret's credential, valid 3599 s"
+    )
+    (request,) = [r for r in entra.logged() if r["body"].get("client_id") == client_id]
+    # client_secret_post, as Pomerium's client sends it: the secret is in the form.
+    assert request["body"]["grant_type"] == "client_credentials"
+    assert request["body"]["scope"] == f"{entra.base}/.default"
+    assert request["body"]["client_secret"].startswith("sha256:")
+
+
+def test_a_wrong_secret_is_refused_and_the_reason_shown(
+    entra: Running, app: tuple[str, str]
+) -> None:
+    endpoint = f"{entra.base}/{entra.ready['tenant_id']}/oauth2/v2.0/token"
+    token = token_request(entra, endpoint, app[0], "the-one-entra-does-not-know")
+    assert token.ok is False
+    assert "invalid_client: AADSTS7000215: Invalid client secret provided" in token.detail
+
+
+@pytest.mark.parametrize("code", [7000215, 700016, 7000229])
+def test_entra_replication_refusals_are_retried(
+    entra: Running, app: tuple[str, str], code: int
+) -> None:
+    client_id, secret = app
+    endpoint = f"{entra.base}/{entra.ready['tenant_id']}/oauth2/v2.0/token"
+    entra.knob("/_lab/not-replicated", client_id=client_id, seconds=300, code=code)
+    refused = token_request(entra, endpoint, client_id, secret, wait=0)
+    assert refused.ok is False and f"AADSTS{code}" in refused.detail
+    sleeps: list[float] = []
+
+    def replicated_while_waiting(seconds: float) -> None:
+        sleeps.append(seconds)
+        entra.knob("/_lab/not-replicated", client_id=client_id, seconds=0, code=code)
+
+    token = token_request(
+        entra, endpoint, client_id, secret, wait=60, sleep=replicated_while_waiting
+    )
+    assert token.ok is True
+    assert sleeps == [10.0]  # docs/verify.md: every 10 seconds
+
+
+def test_the_multi_tenant_url_skips_the_issuer_check_and_uses_tenant_id(
+    entra: Running, app: tuple[str, str]
+) -> None:
+    common = f"{entra.base}/common/v2.0"
+    stack = tenant_outputs(entra, *app, provider_url=common)
+    issuer, endpoint = discover(stack, multi_tenant_url=common)
+    assert issuer.ok is None
+    assert f"tenant {entra.ready['tenant_id']}" in issuer.detail
+    assert endpoint == f"{entra.base}/{entra.ready['tenant_id']}/oauth2/v2.0/token"
+    assert token_request(entra, endpoint, *app).ok is True
+
+
+def test_the_common_url_is_only_skipped_when_it_is_pomeriums(
+    entra: Running, app: tuple[str, str]
+) -> None:
+    """Another host's /common/v2.0 (e.g. login.microsoftonline.us) is checked: its discovery
+    names the `{tenantid}` placeholder, which no provider URL equals, and Pomerium refuses it."""
+    stack = tenant_outputs(entra, *app, provider_url=f"{entra.base}/common/v2.0")
+    issuer, endpoint = discover(stack, clouds.MULTI_TENANT_PROVIDER_URL)
+    assert issuer.ok is False and endpoint is None
+    assert f"names 'https://{entra.ready['metadata_host']}/{{tenantid}}/v2.0'" in issuer.detail
+    assert "Pomerium refuses this provider URL" in issuer.detail
+
+
+def test_graph_scope_option(
+    entra: Running, app: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a metadata host, a loopback provider URL gets the global cloud's scope, which
+    the stand-in's tenant does not know (AADSTS500011); --graph-scope names its own."""
+    monkeypatch.delenv("ARM_METADATA_HOSTNAME", raising=False)
+    monkeypatch.delenv("ARM_ENVIRONMENT", raising=False)
+    stack = tenant_outputs(entra, *app)
+    endpoint = f"{entra.base}/{entra.ready['tenant_id']}/oauth2/v2.0/token"
+    (default,) = verify.token_checks(stack, [], endpoint, args("--wait", "0"), lambda _s: None)
+    assert default.ok is False and "https://graph.microsoft.com/.default" in default.detail
+    assert "AADSTS500011" in default.detail
+    chosen = args("--graph-scope", f"{entra.base}/.default")
+    (given,) = verify.token_checks(stack, [], endpoint, chosen, lambda _s: None)
+    assert given.ok is True
+    assert entra.logged()[-1]["body"]["scope"] == f"{entra.base}/.default"
+
+
+@pytest.fixture
+def tenant_policy(entra: Running) -> Iterator[Admin]:
+    admin = Admin(entra)
+    yield admin
+    answer = admin.call(
+        "PATCH", "/policies/defaultAppManagementPolicy", tenant_default(enabled=False)
+    )
+    assert answer.status_code == 204
+
+
+def test_check_5_reads_the_policy_in_the_metadata_hosts_cloud(
+    entra: Running, tenant_policy: Admin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ARM_METADATA_HOSTNAME, the policy is read from that cloud's Graph with the deploy
+    identity's credential, as the component reads it (never from the global cloud). A 90-day
+    secret under a 60-day cap: the next rotation would be refused; 3 N - 7 <= 60 gives N = 22."""
+    ready = entra.ready
+    for name, key in (
+        ("ARM_METADATA_HOSTNAME", "metadata_host"),
+        ("ARM_TENANT_ID", "tenant_id"),
+        ("ARM_CLIENT_ID", "client_id"),
+        ("ARM_CLIENT_SECRET", "client_secret"),
+    ):
+        monkeypatch.setenv(name, ready[key])
+    made = tenant_policy.register(f"verify-{uuid.uuid4().hex[:8]}")
+    ends = end_in(90)
+    tenant_policy.add_password(made, displayName="pomerium 90 days", endDateTime=ends)
+    cap = tenant_default(lifetime("P60D", since="2019-10-19T10:37:00Z"))
+    answer = tenant_policy.call("PATCH", "/policies/defaultAppManagementPolicy", cap)
+    assert answer.status_code == 204
+    stack = tenant_outputs(
+        entra, made["appId"], "s", application_object_id=made["id"], client_secret_expires_at=ends
+    )
+    with policy_reader.use_reader(policy_reader.read_from_graph):
+        check = verify.app_management_policy(stack, datetime.now(UTC))
+    assert check.ok is False, check.line()
+    assert "caps client secrets at P60D" in check.detail
+    assert "(pomerium 90 days) lives 90.0 days, longer" in check.detail
+    assert "set clientSecretRotationDays to 22 or less" in check.detail
+
+
+def test_against_a_real_oidc_provider() -> None:
     """oidc-provider-mock, a real OpenID Connect provider: its discovery document passes the
     issuer check (its issuer is its root URL); its token endpoint has no client-credentials
     grant, and verify shows that refusal."""
@@ -446,235 +511,15 @@ def test_against_a_real_oidc_provider(world: World, capsys: pytest.CaptureFixtur
 
     with run_server_in_thread() as server:
         root = f"http://localhost:{server.server_port}"
-        world.stack(provider_url=root)
-        world.secret()
-        status, printed = run(world, capsys)
-    assert status == 1
-    assert line(printed, "issuer").startswith("ok ")
-    token = line(printed, "token request")
-    assert token.startswith("FAIL ") and "unsupported_grant_type" in token
-
-
-# --- several clusters: the kubernetes_secrets output ------------------------------------
-
-WEST = ("west", "aks-staging-west", "https://authenticate.staging-west.example.com")
-EAST = ("east", "aks-staging-east", "https://authenticate.staging-east.example.com")
-
-
-@dataclass
-class Clusters:
-    """Two Kubernetes API stand-ins behind two contexts of one kubeconfig, as the pipeline's
-    sign-in writes it; the current context reaches neither (a wrong token)."""
-
-    world: World
-    apis: dict[str, Kubernetes]
-    kubeconfig: Path
-
-    def secret(self, cluster: tuple[str, str, str], **changes: str) -> dict[str, str]:
-        outputs = self.world.outputs
-        data = secret_data(
-            IdentityProviderValues(
-                client_id=outputs["client_id"],
-                client_secret=outputs["client_secret"],
-                provider_url=outputs["provider_url"],
-                authenticate_service_url=cluster[2],
-            )
+        issuer, endpoint = discover(outputs(provider_url=root), clouds.MULTI_TENANT_PROVIDER_URL)
+        assert issuer.ok is True and endpoint is not None
+        token = verify.request_token(
+            endpoint, CLIENT_ID, SECRET, "openid", wait=0, sleep=lambda _s: None, whose="the"
         )
-        data.update(changes)
-        self.apis[cluster[0]].secrets[SECRET_REF] = data
-        return data
-
-    def run(self, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
-        self.world.kubeconfig = self.kubeconfig
-        return run(self.world, capsys, *extra)
+    assert token.ok is False and "unsupported_grant_type" in token.detail
 
 
-@pytest.fixture
-def clusters(world: World, tmp_path: Path) -> Iterator[Clusters]:
-    west, east = world.kubernetes, Kubernetes(token="east-token")
-    with serve(kubernetes=east) as east_api:
-        west_url = world.kubeconfig.read_text().split('"server": "')[1].split('"')[0]
-        kubeconfig = write_kubeconfig_contexts(
-            tmp_path / "clusters-kubeconfig",
-            {
-                WEST[1]: (west_url, west.token),
-                EAST[1]: (url(east_api), east.token),
-                "elsewhere": (west_url, "not-a-token"),
-            },
-            current="elsewhere",
-        )
-        world.stack(
-            redirect_urls=[f"{WEST[2]}/oauth2/callback", f"{EAST[2]}/oauth2/callback"],
-            kubernetes_secrets=[
-                {"cluster": n, "context": c, "secret": SECRET_REF, "authenticate_service_url": u}
-                for n, c, u in (WEST, EAST)
-            ],
-        )
-        c = Clusters(world, {"west": west, "east": east}, kubeconfig)
-        c.secret(WEST)
-        c.secret(EAST)
-        yield c
-
-
-def test_every_cluster_is_read_through_its_own_context(
-    clusters: Clusters, capsys: pytest.CaptureFixture[str]
-) -> None:
-    status, printed = clusters.run(capsys)
-    assert status == 0, printed
-    for name, context, _ in (WEST, EAST):
-        drift = line(printed, f"Secret matches the stack in cluster {name}")
-        assert drift.startswith("ok ") and f"(context {context})" in drift
-        assert "AUTHENTICATE_SERVICE_URL as in the stack's outputs" in drift
-        assert clusters.apis[name].requests == ["/api/v1/namespaces/pomerium/secrets/idp"]
-    # The credential is shared: one issuer check, one token request, one expiry check.
-    assert line(printed, "issuer").startswith("ok ")
-    token = line(printed, "token request")
-    assert token.startswith("ok ") and "(the Secret of clusters west, east)" in token
-    assert len(clusters.world.entra.requests) == 1
-    assert line(printed, "expiry").startswith("ok ")
-    assert printed.splitlines()[0].endswith(
-        "Secrets pomerium/idp in cluster west (context aks-staging-west), "
-        "pomerium/idp in cluster east (context aks-staging-east)"
-    )
-
-
-def test_a_drifted_cluster_fails_and_is_named(
-    clusters: Clusters, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # East's Secret restored from west's: the wrong authenticate URL for that cluster,
-    # although its callback is one of the application's redirect URLs.
-    clusters.secret(EAST, AUTHENTICATE_SERVICE_URL=WEST[2])
-    status, printed = clusters.run(capsys)
-    assert status == 1
-    assert line(printed, "Secret matches the stack in cluster west").startswith("ok ")
-    east = line(printed, "Secret matches the stack in cluster east")
-    assert east.startswith("FAIL ")
-    assert f"AUTHENTICATE_SERVICE_URL is '{WEST[2]}', the stack has '{EAST[2]}'" in east
-    assert printed.rstrip().endswith("NOT verified: Secret matches the stack in cluster east")
-
-
-def test_a_cluster_holding_another_credential_gets_its_own_token_request(
-    clusters: Clusters, capsys: pytest.CaptureFixture[str]
-) -> None:
-    clusters.secret(WEST, client_secret="old-secret-value", IDP_CLIENT_SECRET="old-secret-value")
-    status, printed = clusters.run(capsys)
-    assert status == 1
-    assert "client_secret differs" in line(printed, "Secret matches the stack in cluster west")
-    assert line(printed, "token request (cluster west)").startswith("FAIL ")
-    assert line(printed, "token request (cluster east)").startswith("ok ")
-    assert "old-secret-value" not in printed
-    assert (
-        "NOT verified: Secret matches the stack in cluster west, token request (cluster west)"
-        in printed
-    )
-
-
-def test_a_cluster_without_its_secret(
-    clusters: Clusters, capsys: pytest.CaptureFixture[str]
-) -> None:
-    clusters.apis["east"].secrets.clear()
-    status, printed = clusters.run(capsys)
-    assert status == 1
-    east = line(printed, "Secret matches the stack in cluster east")
-    assert "Secret pomerium/idp not found (context aks-staging-east)" in east
-    # West's Secret still gives the token request its credential.
-    assert "(the Secret of cluster west)" in line(printed, "token request")
-
-
-def test_the_cluster_option_checks_one_cluster(
-    clusters: Clusters, capsys: pytest.CaptureFixture[str]
-) -> None:
-    clusters.secret(EAST, AUTHENTICATE_SERVICE_URL=WEST[2])  # not looked at
-    status, printed = clusters.run(capsys, "--cluster", "west")
-    assert status == 0, printed
-    assert "cluster east" not in printed and clusters.apis["east"].requests == []
-    assert line(printed, "Secret matches the stack in cluster west").startswith("ok ")
-    status, printed = clusters.run(capsys, "--cluster", "east")
-    assert status == 1 and "NOT verified: Secret matches the stack in cluster east" in printed
-
-
-def test_an_unknown_cluster_is_a_wrong_command_line(
-    clusters: Clusters, capsys: pytest.CaptureFixture[str]
-) -> None:
-    status, printed = clusters.run(capsys, "--cluster", "north")
-    assert status == 2
-    assert "--cluster north: stack dev has no such cluster (its clusters: west, east)" in printed
-    assert clusters.apis["west"].requests == clusters.apis["east"].requests == []
-
-
-def test_context_with_several_clusters_needs_the_cluster_option(
-    clusters: Clusters, capsys: pytest.CaptureFixture[str]
-) -> None:
-    status, printed = clusters.run(capsys, "--context", EAST[1])
-    assert status == 2 and "add --cluster NAME" in printed
-    # With --cluster, --context replaces that cluster's context (another kubeconfig's name).
-    status, printed = clusters.run(capsys, "--cluster", "east", "--context", "elsewhere")
-    assert status == 1
-    drift = line(printed, "Secret matches the stack in cluster east")
-    assert "HTTP 401 Unauthorized" in drift and "context elsewhere" in drift
-    status, printed = clusters.run(capsys, "--cluster", "east", "--context", EAST[1])
-    assert status == 0, printed
-
-
-def test_a_single_cluster_stack_uses_the_current_context_and_its_authenticate_url(
-    world: World, capsys: pytest.CaptureFixture[str]
-) -> None:
-    world.stack(
-        kubernetes_secrets=[
-            {
-                "cluster": "",
-                "context": "",
-                "secret": SECRET_REF,
-                "authenticate_service_url": AUTHENTICATE,
-            }
-        ]
-    )
-    status, printed = run(world, capsys)
-    assert status == 0, printed
-    drift = line(printed, "Secret matches the stack")
-    assert "AUTHENTICATE_SERVICE_URL as in the stack's outputs" in drift
-    assert "cluster" not in drift
-    status, printed = run(world, capsys, "--context", "other")
-    assert status == 1 and "context other" in line(printed, "Secret matches the stack")
-    status, printed = run(world, capsys, "--cluster", "west")
-    assert status == 2 and "it has no named clusters" in printed
-
-
-def test_a_stack_deployed_before_kubernetes_secrets_falls_back_to_kubernetes_secret(
-    world: World, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert "kubernetes_secrets" not in world.outputs
-    world.secret(AUTHENTICATE_SERVICE_URL="https://authenticate.example.com/")
-    status, printed = run(world, capsys)
-    assert status == 0, printed
-    # No authenticate URL in the outputs: only its callback is checked, as before.
-    drift = line(printed, "Secret matches the stack")
-    assert "AUTHENTICATE_SERVICE_URL as" not in drift and "is a redirect URL" in drift
-    assert world.kubernetes.requests == ["/api/v1/namespaces/pomerium/secrets/idp"]
-    status, printed = run(world, capsys, "--cluster", "west")
-    assert status == 2 and "stack dev has no such cluster" in printed
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        [],
-        "pomerium/idp",
-        [{"cluster": "west", "context": "c", "secret": "pomerium/idp"}],
-        [
-            {"cluster": "a", "context": "c", "secret": "p/i", "authenticate_service_url": "u"},
-            {"cluster": "a", "context": "d", "secret": "p/i", "authenticate_service_url": "u"},
-        ],
-    ],
-    ids=["empty", "string", "no-url", "same-name"],
-)
-def test_a_malformed_kubernetes_secrets_output(
-    world: World, capsys: pytest.CaptureFixture[str], value: Any
-) -> None:
-    world.stack(kubernetes_secrets=value)
-    status, printed = run(world, capsys)
-    assert status == 1 and "kubernetes_secrets output is not a list" in printed
-    assert world.kubernetes.requests == []
+# --- the command line ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,16 @@ class Running:
     def post(self, path: str, **kwargs: Any) -> requests.Response:
         return requests.post(self.base + path, verify=self.ready["ca_file"], timeout=10, **kwargs)
 
+    def logged(self) -> list[dict[str, Any]]:
+        """The stand-in's request log (secrets as digests: lab/entra/server.py), in order."""
+        lines = (self.state_dir / "requests.jsonl").read_text().splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+
+    def knob(self, path: str, **body: Any) -> None:
+        """One of the stand-in's /_lab/ calls (lab/entra/knobs.py)."""
+        answer = self.post(path, json=body)
+        assert answer.status_code == 204, answer.text
+
     def stop(self) -> bytes:
         """SIGTERM, as the lab's stop does; returns what it wrote to stdout."""
         self.process.terminate()
