@@ -38,3 +38,19 @@ def create_secret(context: str, name: str, values: dict[str, str]) -> str:
     secret = client.V1Secret(metadata=client.V1ObjectMeta(name=name), string_data=values)
     made = core(context).create_namespaced_secret(NAMESPACE, secret)
     return str(made.metadata.uid)  # type: ignore[union-attr]
+
+
+def put_secret(context: str, name: str, values: dict[str, str]) -> None:
+    """The Secret holds exactly these values again (created if it was deleted)."""
+    encoded = {k: base64.b64encode(v.encode()).decode() for k, v in values.items()}
+    if read_secret(context, name) is None:
+        body = client.V1Secret(metadata=client.V1ObjectMeta(name=name), data=encoded)
+        core(context).create_namespaced_secret(NAMESPACE, body)
+    else:
+        core(context).replace_namespaced_secret(
+            name, NAMESPACE, {"metadata": {"name": name}, "data": encoded}
+        )
+
+
+def delete_secret(context: str, name: str) -> None:
+    core(context).delete_namespaced_secret(name, NAMESPACE)
