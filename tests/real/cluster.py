@@ -42,14 +42,14 @@ def create_secret(context: str, name: str, values: dict[str, str]) -> str:
 
 def put_secret(context: str, name: str, values: dict[str, str]) -> None:
     """The Secret holds exactly these values again (created if it was deleted)."""
-    encoded = {k: base64.b64encode(v.encode()).decode() for k, v in values.items()}
+    encoded: dict[str, bytes | str] = {
+        k: base64.b64encode(v.encode()).decode() for k, v in values.items()
+    }
+    body = client.V1Secret(metadata=client.V1ObjectMeta(name=name), data=encoded)
     if read_secret(context, name) is None:
-        body = client.V1Secret(metadata=client.V1ObjectMeta(name=name), data=encoded)
         core(context).create_namespaced_secret(NAMESPACE, body)
     else:
-        core(context).replace_namespaced_secret(
-            name, NAMESPACE, {"metadata": {"name": name}, "data": encoded}
-        )
+        core(context).replace_namespaced_secret(name, NAMESPACE, body)
 
 
 def delete_secret(context: str, name: str) -> None:
