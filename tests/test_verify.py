@@ -514,7 +514,13 @@ def test_against_a_real_oidc_provider() -> None:
         issuer, endpoint = discover(outputs(provider_url=root), clouds.MULTI_TENANT_PROVIDER_URL)
         assert issuer.ok is True and endpoint is not None
         token = verify.request_token(
-            endpoint, CLIENT_ID, SECRET, "openid", wait=0, sleep=lambda _s: None, whose="the"
+            endpoint,
+            CLIENT_ID,
+            SECRET,
+            "openid",
+            wait=0,
+            sleep=lambda _s: None,
+            whose="the Secret's",
         )
     assert token.ok is False and "unsupported_grant_type" in token.detail
 
