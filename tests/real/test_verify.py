@@ -45,26 +45,6 @@ def verify_entry_point(folder: Path, stack: str) -> subprocess.CompletedProcess[
     )
 
 
-def test_verify_passes_after_each_deploy_and_fails_once_the_secret_is_edited(
-    tmp_path: Path,
-) -> None:
-    d = deployment(tmp_path)
-    d.stack.up()
-    first = verify_entry_point(tmp_path, d.stack.name)
-    assert first.returncode == 0, first.stdout + first.stderr
-    d.use(d.app.add_password())
-    d.stack.up()
-    rotated = verify_entry_point(tmp_path, d.stack.name)
-    assert rotated.returncode == 0, rotated.stdout + rotated.stderr
-    assert d.password.secret_text not in rotated.stdout + rotated.stderr
-    held = cluster.secret_values(cluster.read_secret("blue", d.secret_name))  # type: ignore[arg-type]
-    cluster.edit_secret("blue", d.secret_name, {**held, "IDP_CLIENT_SECRET": "edited-by-hand"})
-    edited = verify_entry_point(tmp_path, d.stack.name)
-    assert edited.returncode == 1
-    assert "FAIL" in edited.stdout
-    assert "edited-by-hand" not in edited.stdout + edited.stderr
-
-
 # --- one deploy of each stack shape, shared by the tests below ------------------------------
 
 
@@ -192,6 +172,26 @@ def closed_port() -> int:
 
 
 # --- a stack on one cluster -------------------------------------------------------------------
+
+
+def test_verify_passes_after_each_deploy_and_fails_once_the_secret_is_edited(
+    single: Deployed,
+) -> None:
+    """Through the entry point a user runs, in the stack's project folder."""
+    d = single.d
+    first = verify_entry_point(d.stack.folder, d.stack.name)
+    assert first.returncode == 0, first.stdout + first.stderr
+    d.use(d.app.add_password())
+    d.stack.up()
+    single.held["blue"] = cluster.secret_values(cluster.read_secret("blue", d.secret_name))  # type: ignore[arg-type]
+    rotated = verify_entry_point(d.stack.folder, d.stack.name)
+    assert rotated.returncode == 0, rotated.stdout + rotated.stderr
+    assert d.password.secret_text not in rotated.stdout + rotated.stderr
+    single.edit("blue", IDP_CLIENT_SECRET="edited-by-hand")
+    edited = verify_entry_point(d.stack.folder, d.stack.name)
+    assert edited.returncode == 1
+    assert "FAIL" in edited.stdout
+    assert "edited-by-hand" not in edited.stdout + edited.stderr
 
 
 def test_a_deployed_stack_verifies_through_the_kubeconfig_of_the_environment(
