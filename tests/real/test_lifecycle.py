@@ -95,7 +95,7 @@ def test_a_secret_entra_id_is_still_replicating_is_waited_for(tmp_path: Path) ->
     d.stack.up()
     d.use(d.app.add_password())
     entra.lab_knob(
-        "/_lab/not-replicated", {"client_id": d.app.client_id, "seconds": 4, "code": 7000215}
+        "/_lab/not-replicated", {"client_id": d.app.client_id, "seconds": 8, "code": 7000215}
     )
     d.stack.up()
     secret = cluster.read_secret(BLUE, d.secret_name)
