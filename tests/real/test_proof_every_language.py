@@ -137,10 +137,12 @@ def test_the_first_deploy_after_the_fix_deletes_the_old_proof_and_nothing_else(
     asked_before = len(entra.token_requests(d.app.client_id))
 
     # The proof and the default provider of its type go (neither has anything in a cloud);
-    # every other step is a same.
+    # the Secret's provider is updated in place, now that it states upsertExistingObjects
+    # (issue 20, defect 5: CHANGELOG); every other step is a same.
     gone = [
         ("delete", f"{COMPONENT}${PROOF_TYPE}::pomerium-client-secret-proof"),
         ("delete", "pulumi:providers:pulumi-python::default"),
+        ("update", f"{COMPONENT}$pulumi:providers:kubernetes::pomerium-kubernetes"),
     ]
     d.stack.preview()
     assert sorted(changes(d.stack.started())) == sorted(gone)
