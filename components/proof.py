@@ -114,14 +114,24 @@ def prove(
         wait = min(wait * 2, MAX_BACKOFF_SECONDS)
 
 
-def prove_client_secret(authority: str, client_id: str, client_secret: str, scope: str) -> int:
-    """The proof a deploy makes (proof_step.py): ask the token endpoint with MSAL until
-    Entra ID accepts the client secret; the number of tries, or ProofFailed."""
+def prove_client_secret(
+    authority: str,
+    client_id: str,
+    client_secret: str,
+    scope: str,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    deadline: float = DEADLINE_SECONDS,
+) -> int:
+    """Ask the token endpoint with MSAL until Entra ID accepts the client secret; the
+    number of tries, or ProofFailed. The one token request of the project: the proof a
+    deploy makes (proof_step.py) and `verify`'s token request (tools/verify.py, with its
+    --wait as `deadline`)."""
 
     def request() -> Answer:
         return request_token(authority, client_id, client_secret, scope)
 
-    return prove(request, secret=client_secret)
+    return prove(request, secret=client_secret, sleep=sleep, deadline=deadline)
 
 
 def _redact(text: str, secret: str) -> str:

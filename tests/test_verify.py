@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 import requests
 
-from components import clouds, policy_reader
+from components import clouds, policy_reader, proof
 from tests.conftest import NOW
 from tests.lab.standin import Admin, Running, end_in
 from tests.test_app_management_policy import lifetime, tenant_default
@@ -354,13 +354,26 @@ def tenant_outputs(entra: Running, client_id: str, secret: str, **changes: Any) 
     return outputs(**{**tenant, **changes})
 
 
-def discover(stack: dict[str, Any], multi_tenant_url: str) -> tuple[verify.Check, str | None]:
+def discover(
+    stack: dict[str, Any], multi_tenant_url: str
+) -> tuple[verify.Check, verify.TokenEndpoint | None]:
     with requests.Session() as session:
         return verify.discover(session, stack, multi_tenant_url)
 
 
+def tenant_endpoint(entra: Running) -> verify.TokenEndpoint:
+    """The stand-in tenant's token endpoint, as its discovery document names it."""
+    tenant = f"{entra.base}/{entra.ready['tenant_id']}"
+    return verify.TokenEndpoint(f"{tenant}/oauth2/v2.0/token", f"{tenant}/v2.0")
+
+
 def token_request(
-    entra: Running, endpoint: str, client_id: str, secret: str, wait: float = 0, **kwargs: Any
+    entra: Running,
+    endpoint: verify.TokenEndpoint,
+    client_id: str,
+    secret: str,
+    wait: float = 0,
+    **kwargs: Any,
 ) -> verify.Check:
     scope = verify.cloud_graph_scope("", {"ARM_METADATA_HOSTNAME": entra.ready["metadata_host"]})
     sleep = kwargs.pop("sleep", lambda _s: None)
@@ -376,11 +389,12 @@ def test_the_tenants_issuer_and_a_token_for_the_secrets_credential(
     stack = tenant_outputs(entra, client_id, secret)
     issuer, endpoint = discover(stack, clouds.MULTI_TENANT_PROVIDER_URL)
     assert issuer.line() == f"ok   issuer: the discovery document names {stack['provider_url']}"
-    assert endpoint == f"{entra.base}/{entra.ready['tenant_id']}/oauth2/v2.0/token"
+    assert endpoint == tenant_endpoint(entra)
+    assert endpoint.authority == entra.authority  # the proof's authority: the same request
     token = token_request(entra, endpoint, client_id, secret)
     assert token.line() == (
-        f"ok   token request: {endpoint} issued a token for {entra.base}/.default to the "
-        "Secret's credential, valid 3599 s"
+        f"ok   token request: {endpoint.url} issued a token for {entra.base}/.default to the "
+        "Secret's credential (1 token request)"
     )
     (request,) = [r for r in entra.logged() if r["body"].get("client_id") == client_id]
     # client_secret_post, as Pomerium's client sends it: the secret is in the form.
@@ -392,10 +406,14 @@ def test_the_tenants_issuer_and_a_token_for_the_secrets_credential(
 def test_a_wrong_secret_is_refused_and_the_reason_shown(
     entra: Running, app: tuple[str, str]
 ) -> None:
-    endpoint = f"{entra.base}/{entra.ready['tenant_id']}/oauth2/v2.0/token"
-    token = token_request(entra, endpoint, app[0], "the-one-entra-does-not-know")
+    token = token_request(entra, tenant_endpoint(entra), app[0], "the-one-entra-does-not-know")
     assert token.ok is False
-    assert "invalid_client: AADSTS7000215: Invalid client secret provided" in token.detail
+    # --wait 0: Entra ID's "not replicated yet" answer is not asked again.
+    assert token.detail.startswith(
+        f"{tenant_endpoint(entra).url} did not issue a token for {entra.base}/.default to the "
+        "Secret's credential: not accepted after 0 s (Entra ID does not accept the client "
+        "secret). Entra ID said: AADSTS7000215: Invalid client secret provided."
+    )
 
 
 @pytest.mark.parametrize("code", [7000215, 700016, 7000229])
@@ -403,7 +421,7 @@ def test_entra_replication_refusals_are_retried(
     entra: Running, app: tuple[str, str], code: int
 ) -> None:
     client_id, secret = app
-    endpoint = f"{entra.base}/{entra.ready['tenant_id']}/oauth2/v2.0/token"
+    endpoint = tenant_endpoint(entra)
     entra.knob("/_lab/not-replicated", client_id=client_id, seconds=300, code=code)
     refused = token_request(entra, endpoint, client_id, secret, wait=0)
     assert refused.ok is False and f"AADSTS{code}" in refused.detail
@@ -416,8 +434,8 @@ def test_entra_replication_refusals_are_retried(
     token = token_request(
         entra, endpoint, client_id, secret, wait=60, sleep=replicated_while_waiting
     )
-    assert token.ok is True
-    assert sleeps == [10.0]  # docs/verify.md: every 10 seconds
+    assert token.ok is True and "(2 token requests)" in token.detail
+    assert sleeps == [0.25]  # docs/proof.md: the first wait is a quarter of a second
 
 
 def test_the_multi_tenant_url_skips_the_issuer_check_and_uses_tenant_id(
@@ -428,7 +446,7 @@ def test_the_multi_tenant_url_skips_the_issuer_check_and_uses_tenant_id(
     issuer, endpoint = discover(stack, multi_tenant_url=common)
     assert issuer.ok is None
     assert f"tenant {entra.ready['tenant_id']}" in issuer.detail
-    assert endpoint == f"{entra.base}/{entra.ready['tenant_id']}/oauth2/v2.0/token"
+    assert endpoint == tenant_endpoint(entra)
     assert token_request(entra, endpoint, *app).ok is True
 
 
@@ -452,7 +470,7 @@ def test_graph_scope_option(
     monkeypatch.delenv("ARM_METADATA_HOSTNAME", raising=False)
     monkeypatch.delenv("ARM_ENVIRONMENT", raising=False)
     stack = tenant_outputs(entra, *app)
-    endpoint = f"{entra.base}/{entra.ready['tenant_id']}/oauth2/v2.0/token"
+    endpoint = tenant_endpoint(entra)
     (default,) = verify.token_checks(stack, [], endpoint, args("--wait", "0"), lambda _s: None)
     assert default.ok is False and "https://graph.microsoft.com/.default" in default.detail
     assert "AADSTS500011" in default.detail
@@ -505,8 +523,8 @@ def test_check_5_reads_the_policy_in_the_metadata_hosts_cloud(
 
 def test_against_a_real_oidc_provider() -> None:
     """oidc-provider-mock, a real OpenID Connect provider: its discovery document passes the
-    issuer check (its issuer is its root URL); its token endpoint has no client-credentials
-    grant, and verify shows that refusal."""
+    issuer check (its issuer is its root URL); its root is no Entra ID tenant's v2.0 URL, so
+    the proof's token request (MSAL, https only) is not tried, and verify says why."""
     from oidc_provider_mock import run_server_in_thread
 
     with run_server_in_thread() as server:
@@ -522,7 +540,64 @@ def test_against_a_real_oidc_provider() -> None:
             sleep=lambda _s: None,
             whose="the Secret's",
         )
-    assert token.ok is False and "unsupported_grant_type" in token.detail
+    assert token.line() == (
+        "FAIL token request: not tried: the proof's token request (MSAL) needs an Entra ID v2.0 "
+        f"URL (https://<host>/<tenant>/v2.0) for the discovery document, not {root}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("discovered", "authority"),
+    [
+        # The provider URLs a deploy writes (clouds.py): the issuer without Entra ID's /v2.0.
+        (
+            f"https://login.microsoftonline.com/{TENANT}/v2.0",
+            f"https://login.microsoftonline.com/{TENANT}",
+        ),
+        (
+            f"https://login.partner.microsoftonline.cn/{TENANT}/v2.0",
+            f"https://login.partner.microsoftonline.cn/{TENANT}",
+        ),
+        ("https://127.0.0.5:8443/tenant/v2.0", "https://127.0.0.5:8443/tenant"),
+        # MSAL asks only https authorities with a tenant (msal authority.py, canonicalize).
+        ("http://127.0.0.1:8080/tenant/v2.0", None),
+        ("https://login.microsoftonline.com/v2.0", None),
+        ("https://issuer.example.com", None),
+    ],
+)
+def test_the_msal_authority_of_a_discovery_url(discovered: str, authority: str | None) -> None:
+    assert verify.authority_of(discovered) == authority
+
+
+def test_verify_and_the_proof_make_the_same_request_and_read_the_answer_alike(
+    entra: Running, app: tuple[str, str]
+) -> None:
+    """One token request (components/proof.py): for the same stand-in answer, verify's check 3
+    fails with the proof's meaning of the code, and both sent the same form."""
+    client_id, secret = app
+    scope = f"{entra.base}/.default"
+    entra.knob("/_lab/refuse", client_id=client_id, code=53003)
+    try:
+        with pytest.raises(proof.ProofFailed) as proved:
+            proof.prove_client_secret(entra.authority, client_id, secret, scope)
+        checked = token_request(entra, tenant_endpoint(entra), client_id, secret, wait=60)
+    finally:
+        entra.knob("/_lab/refuse", client_id=client_id, code=None)
+    blocked = "Conditional Access blocked the token request"
+    assert blocked in str(proved.value) and "AADSTS53003" in str(proved.value)
+    assert checked.ok is False
+    assert blocked in checked.detail and "AADSTS53003" in checked.detail
+    token_path = f"/{entra.ready['tenant_id']}/oauth2/v2.0/token"
+    asked = [
+        r
+        for r in entra.logged()
+        if r["path"] == token_path and r["body"].get("client_id") == client_id
+    ]
+    assert len(asked) == 2  # 53003 is not asked again, by either
+    assert asked[0]["body"] == asked[1]["body"]
+    # Accepted alike once the policy no longer blocks it.
+    assert proof.prove_client_secret(entra.authority, client_id, secret, scope) == 1
+    assert token_request(entra, tenant_endpoint(entra), client_id, secret).ok is True
 
 
 # --- the command line ------------------------------------------------------------------------

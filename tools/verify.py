@@ -16,7 +16,9 @@ each:
    skips it; the token request then uses the `tenant_id` output's discovery document);
 3. the discovery document's `token_endpoint` issues a client-credentials token for Microsoft
    Graph's `.default` scope to the Secrets' client id and client secret (once for the
-   stack: its clusters share the credential; once more for each Secret holding another);
+   stack: its clusters share the credential; once more for each Secret holding another),
+   asked through the deploy's own proof (components/proof.py: MSAL, its retries and the
+   meaning of Entra ID's codes);
 4. the client secret ends at least --min-days days from now;
 5. the tenant's app management policy for the application, and whether the Secret's client
    secret conforms (a FAIL: the next rotation would be refused; skipped when it cannot be read).
@@ -45,7 +47,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, quote_plus, urlsplit
 
-from components import clock, cloud_fetch, clouds, rotation
+from components import clock, cloud_fetch, clouds, proof, rotation
 from components.secret_data import (
     CLIENT_SECRET_KEYS,
     IDP_PROVIDER,
@@ -56,10 +58,8 @@ from components.settings import PROJECT
 
 PROG = f"{PROJECT} verify"
 DEFAULT_MIN_DAYS = 14
-# Entra takes a few seconds to accept a new client secret (4-18 s reported); these are
-# its "not replicated yet" answers, retried for up to --wait seconds.
-REPLICATION_ERRORS = ("AADSTS7000215", "AADSTS700016", "AADSTS7000229")
-RETRY_INTERVAL = 10.0
+# Entra ID's v2.0 issuers end so (https://login.microsoftonline.com/<tenant>/v2.0).
+ENTRA_V2 = "/v2.0"
 HTTP_TIMEOUT = 30.0
 CALLBACK_PATH = "/oauth2/callback"
 REQUIRED_OUTPUTS = (
@@ -253,19 +253,45 @@ def discovery_url(url: str) -> str:
     return url.rstrip("/") + "/.well-known/openid-configuration"
 
 
+def authority_of(discovered: str) -> str | None:
+    """The MSAL authority whose discovery document is the one at `discovered` (the provider
+    URL, or the tenant's URL for the multi-tenant one): MSAL reads
+    `{authority}/v2.0/.well-known/openid-configuration` (msal 1.39 `authority.py`,
+    `_initialize_entra_authority`), and asks only https authorities (`canonicalize`)."""
+    parts = urlsplit(discovered)
+    if parts.scheme != "https" or not parts.hostname or not discovered.endswith(ENTRA_V2):
+        return None
+    authority = discovered.removesuffix(ENTRA_V2)
+    return authority if urlsplit(authority).path.strip("/") else None
+
+
+@dataclass(frozen=True)
+class TokenEndpoint:
+    """Where check 3 asks: the token endpoint named by the discovery document read at
+    `discovered` (the provider URL, or the tenant's URL for the multi-tenant one)."""
+
+    url: str
+    discovered: str
+
+    @property
+    def authority(self) -> str | None:
+        """The MSAL authority that reads the same discovery document."""
+        return authority_of(self.discovered)
+
+
 def discover(
     session: Any, outputs: dict[str, Any], multi_tenant_url: str
-) -> tuple[Check, str | None]:
-    """Check 2, and the token endpoint for check 3 (None when there is none)."""
+) -> tuple[Check, TokenEndpoint | None]:
+    """Check 2, and where check 3 asks (None when there is no token endpoint)."""
     provider_url: str = outputs["provider_url"]
     name = "issuer"
     if provider_url == multi_tenant_url:
         tenant_id = str(outputs["tenant_id"])
         if not tenant_id or not all(c.isalnum() or c in "-." for c in tenant_id):
             return Check(name, False, f"tenant_id output {tenant_id!r} is not a tenant id"), None
-        tenant_url = multi_tenant_url.replace("/common/", f"/{tenant_id}/", 1)
+        discovered = multi_tenant_url.replace("/common/", f"/{tenant_id}/", 1)
         try:
-            document = fetch_json(session, discovery_url(tenant_url))
+            document = fetch_json(session, discovery_url(discovered))
         except VerifyError as error:
             return Check(name, False, str(error)), None
         check = Check(
@@ -275,6 +301,7 @@ def discover(
             f"the check; the token request uses tenant {tenant_id}'s discovery document",
         )
     else:
+        discovered = provider_url
         try:
             document = fetch_json(session, discovery_url(provider_url))
         except VerifyError as error:
@@ -295,11 +322,11 @@ def discover(
         require_secure(endpoint, "token_endpoint")
     except VerifyError as error:
         return Check(name, False, str(error)), None
-    return check, endpoint
+    return check, TokenEndpoint(endpoint, discovered)
 
 
 def request_token(
-    token_endpoint: str,
+    endpoint: TokenEndpoint,
     client_id: str,
     client_secret: str,
     scope: str,
@@ -308,56 +335,35 @@ def request_token(
     sleep: Callable[[float], None],
     whose: str,
 ) -> Check:
-    """Check 3: a client-credentials token request with the credential, as Pomerium's
-    OAuth client would send it (Authlib, client_secret_post). Retries Entra's "not
-    replicated yet" errors for up to `wait` seconds."""
-    import requests
-    from authlib.integrations.requests_client import OAuth2Session, OAuthError
-
+    """Check 3: the deploy's proof (components/proof.py) with the credential: the same MSAL
+    client-credentials request (client_secret_post, as Pomerium sends it), the same retries
+    of Entra ID's "not replicated yet" answers, for up to `wait` seconds, and the same
+    meanings of its codes."""
     name = "token request"
-    deadline = time.monotonic() + wait
-    while True:
-        session = OAuth2Session(
-            client_id,
-            client_secret,
-            scope=scope,
-            token_endpoint_auth_method="client_secret_post",
-        )
-        try:
-            with session:
-                token = session.fetch_token(
-                    token_endpoint, grant_type="client_credentials", timeout=HTTP_TIMEOUT
-                )
-        except OAuthError as error:
-            description = str(error.description or "")
-            if any(code in description for code in REPLICATION_ERRORS) and (
-                time.monotonic() + RETRY_INTERVAL <= deadline
-            ):
-                sleep(RETRY_INTERVAL)
-                continue
-            return Check(
-                name,
-                False,
-                f"{token_endpoint} refused {whose} credential for {scope}: "
-                f"{error.error}: {description}",
-            )
-        except requests.RequestException as error:
-            return Check(
-                name,
-                False,
-                f"cannot reach {token_endpoint}: {type(error).__name__}: {error}",
-            )
-        except Exception as error:  # Authlib's InsecureTransportError, a bad JSON answer
-            return Check(name, False, f"{token_endpoint}: {type(error).__name__}: {error}")
-        if not token.get("access_token"):
-            return Check(name, False, f"{token_endpoint} answered without an access_token")
-        expires = token.get("expires_in")
-        lasting = f", valid {expires} s" if expires is not None else ""
+    if endpoint.authority is None:
         return Check(
             name,
-            True,
-            f"{token_endpoint} issued a token for {scope} to {whose} credential{lasting}",
+            False,
+            f"not tried: the proof's token request (MSAL) needs an Entra ID v2.0 URL "
+            f"(https://<host>/<tenant>/v2.0) for the discovery document, not "
+            f"{endpoint.discovered}",
         )
+    try:
+        tries = proof.prove_client_secret(
+            endpoint.authority, client_id, client_secret, scope, sleep=sleep, deadline=wait
+        )
+    except proof.ProofFailed as error:
+        return Check(
+            name,
+            False,
+            f"{endpoint.url} did not issue a token for {scope} to {whose} credential: {error}",
+        )
+    requests = "1 token request" if tries == 1 else f"{tries} token requests"
+    return Check(
+        name,
+        True,
+        f"{endpoint.url} issued a token for {scope} to {whose} credential ({requests})",
+    )
 
 
 def expiry(outputs: dict[str, Any], now: datetime, min_days: int) -> Check:
@@ -681,7 +687,7 @@ def credentials(
 def token_checks(
     outputs: dict[str, Any],
     readings: Sequence[tuple[Target, dict[str, str] | None]],
-    token_endpoint: str | None,
+    token_endpoint: TokenEndpoint | None,
     args: argparse.Namespace,
     sleep: Callable[[float], None],
 ) -> list[Check]:

@@ -266,7 +266,11 @@ def test_a_secret_entra_id_refuses_fails_and_is_never_printed(
     assert status == 1
     token = line(printed, "token request")
     assert token.startswith("FAIL ")
-    assert "invalid_client: AADSTS7000215: Invalid client secret provided" in token
+    # The proof's meaning of Entra ID's code (components/proof.py, one token request).
+    assert (
+        "not accepted after 0 s (Entra ID does not accept the client secret). Entra ID said: "
+        "AADSTS7000215: Invalid client secret provided."
+    ) in token
     assert "::error title=Verify::token request:" in printed
     assert "NOT verified: Secret matches the stack, token request" in printed
 
