@@ -67,8 +67,19 @@ def wait_until(
 
 
 def stop_all(state: Path) -> list[str]:
-    """Stop every server the lab started; return their names."""
+    """Stop every server the lab started; return their names. etcd goes last: an API server
+    whose etcd is gone retries its shutdown's writes (its lease) instead of exiting."""
     pids = started(state)
+    last = {name: pid for name, pid in pids.items() if name == "etcd"}
+    first = {name: pid for name, pid in pids.items() if name not in last}
+    for group in (first, last):
+        _stop(group)
+    pids_file(state).unlink(missing_ok=True)
+    return list(pids)
+
+
+def _stop(pids: dict[str, int]) -> None:
+    """SIGTERM, up to 20 s to exit, then SIGKILL and up to 10 s for the kernel to end them."""
     for pid in pids.values():
         with contextlib.suppress(ProcessLookupError):
             os.killpg(pid, signal.SIGTERM)
@@ -80,5 +91,6 @@ def stop_all(state: Path) -> list[str]:
             log(f"{name} did not stop on SIGTERM: killing it")
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGKILL)
-    pids_file(state).unlink(missing_ok=True)
-    return list(pids)
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in pids.values()) and time.monotonic() < deadline:
+        time.sleep(0.05)
