@@ -14,11 +14,11 @@ tools/offline.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .injection import Injected
 from .policy_reader import Graph, GraphError, cloud_endpoints
 
 PERMISSION = "Application.Read.All"
@@ -107,24 +107,11 @@ def read_from_graph(request: AssignmentRequest) -> AssignmentReading:
         return read_assignments(Graph(base, token, session), request.service_principal_object_id)
 
 
-# --- injection, as policy_reader.py does it --------------------------------------
+# --- injection (injection.py) ---------------------------------------------------------
 
-_current: AssignmentReader = read_from_graph
-
-
-def current() -> AssignmentReader:
-    return _current
-
-
-@contextmanager
-def use_reader(reader: AssignmentReader) -> Iterator[AssignmentReader]:
-    """Run a block with another reader; the Graph reader is restored after."""
-    global _current
-    previous, _current = _current, reader
-    try:
-        yield reader
-    finally:
-        _current = previous
+_reader: Injected[AssignmentReader] = Injected(read_from_graph)
+current = _reader.current
+use_reader = _reader.use
 
 
 def offline_reader(reason: str) -> AssignmentReader:

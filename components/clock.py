@@ -9,10 +9,11 @@ frozen clock in production would stop rotation).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from .injection import Injected
 
 
 @dataclass(frozen=True)
@@ -28,22 +29,9 @@ def _utc_now() -> datetime:
 
 
 SYSTEM_CLOCK = Clock(now=_utc_now, sleep=asyncio.sleep)
-_current = SYSTEM_CLOCK
-
-
-def current() -> Clock:
-    return _current
-
-
-@contextmanager
-def use_clock(clock: Clock) -> Iterator[Clock]:
-    """Run a block with another clock; the system clock is restored after."""
-    global _current
-    previous, _current = _current, clock
-    try:
-        yield clock
-    finally:
-        _current = previous
+_clock = Injected(SYSTEM_CLOCK)
+current = _clock.current
+use_clock = _clock.use
 
 
 def fixed_clock(moment: datetime) -> Clock:

@@ -7,11 +7,11 @@ the fetch inside their own process with `use_fetch`, as they swap the clock
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from .clouds import Cloud, CloudError, cloud_from_metadata, metadata_url, with_issuer
+from .injection import Injected
 
 Fetch = Callable[[str], Any]
 """A URL to its parsed JSON; CloudError when it cannot be had."""
@@ -33,27 +33,17 @@ def http_fetch(url: str) -> Any:
         raise CloudError(f"{url} did not answer JSON") from None
 
 
-_current: Fetch = http_fetch
-
-
-@contextmanager
-def use_fetch(fetch: Fetch) -> Iterator[Fetch]:
-    """Run a block with another fetch; the network's is restored after."""
-    global _current
-    previous, _current = _current, fetch
-    try:
-        yield fetch
-    finally:
-        _current = previous
+_fetch: Injected[Fetch] = Injected(http_fetch)
+use_fetch = _fetch.use
 
 
 def cloud_at(host: str) -> Cloud:
     """The cloud the metadata host describes (without a tenant's issuer yet)."""
     url = metadata_url(host)
-    return cloud_from_metadata(_current(url), url)
+    return cloud_from_metadata(_fetch.current()(url), url)
 
 
 def tenant_cloud(cloud: Cloud, tenant_id: str) -> Cloud:
     """The cloud with `tenant_id`'s issuer, from its discovery document."""
     url = cloud.discovery_url(tenant_id)
-    return with_issuer(cloud, _current(url), url)
+    return with_issuer(cloud, _fetch.current()(url), url)

@@ -22,8 +22,7 @@ Reads and the permissions Graph's docs list for them (api-reference/v1.0/api):
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from urllib.parse import quote, urlsplit
 
 from . import clouds
 from .app_management_policy import PolicyError, parse_policy
+from .injection import Injected
 from .policy_verdict import ExistingApplication, Reading, parse_application
 
 HTTP_TIMEOUT = 30.0
@@ -174,24 +174,11 @@ def _find_application(
     return parse_application(matches[0]) if len(matches) == 1 else None
 
 
-# --- injection, as clock.py does it ----------------------------------------------
+# --- injection (injection.py) ---------------------------------------------------------
 
-_current: PolicyReader = read_from_graph
-
-
-def current() -> PolicyReader:
-    return _current
-
-
-@contextmanager
-def use_reader(reader: PolicyReader) -> Iterator[PolicyReader]:
-    """Run a block with another reader; the Graph reader is restored after."""
-    global _current
-    previous, _current = _current, reader
-    try:
-        yield reader
-    finally:
-        _current = previous
+_reader: Injected[PolicyReader] = Injected(read_from_graph)
+current = _reader.current
+use_reader = _reader.use
 
 
 def offline_reader(reason: str) -> PolicyReader:

@@ -32,6 +32,7 @@ PURE = [
     "clock",
     "clouds",
     "graph",
+    "injection",
     "policy_commands",
     "policy_verdict",
     "proof",
