@@ -6,6 +6,7 @@ module and build caches make a rebuild after a pin change mostly a link. Nothing
 downloaded but Go modules from the module proxy.
 """
 
+import fcntl
 import hashlib
 import json
 import os
@@ -13,6 +14,8 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .programs import GO_DIR, KUBERNETES, PROGRAMS, PULUMI, Program
@@ -69,7 +72,12 @@ def module_version(program: Program) -> str:
 
 
 def module_dir(module: str, cwd: Path) -> Path:
-    return Path(go(["list", "-m", "-f", "{{.Dir}}", module], cwd))
+    """The module's source, at the version the module in `cwd` requires, downloaded if it is
+    not in the module cache yet (`go list -m` names no folder then: its Dir is empty)."""
+    found = json.loads(go(["mod", "download", "-json", module], cwd)).get("Dir")
+    if not found:
+        raise LabError(f"`go mod download {module}` in {cwd} gave no folder")
+    return Path(found)
 
 
 def ldflags(program: Program, version: str) -> str:
@@ -123,15 +131,39 @@ def install_sdk_scripts(out: Path) -> None:
         target.chmod(0o755)
 
 
+@contextmanager
+def _locked(lock_file: Path) -> Iterator[None]:
+    """An exclusive lock, released when the process ends, however it ends: the fast layer's
+    test workers may each ask for the runner's yq at once, while `./scripts/lab start` builds."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with lock_file.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _ensure(programs: tuple[Program, ...], out: Path) -> None:
+    """Build each program that is missing, one build of a program at a time."""
+    for program in programs:
+        with _locked(out / f".{program.binary}.lock"):
+            if (out / program.binary).exists():
+                continue
+            built = build(program, out)
+            with _locked(out / ".versions.lock"):
+                record = out / "versions.json"
+                versions = json.loads(record.read_text()) if record.exists() else {}
+                record.write_text(json.dumps({**versions, program.binary: built}, indent=2))
+
+
 def ensure_built() -> Path:
     """Build what is missing; return the folder holding every program."""
     out = bin_dir()
-    out.mkdir(parents=True, exist_ok=True)
-    record = out / "versions.json"
-    versions = json.loads(record.read_text()) if record.exists() else {}
-    for program in PROGRAMS:
-        if not (out / program.binary).exists():
-            versions[program.binary] = build(program, out)
-            record.write_text(json.dumps(versions, indent=2))
+    _ensure(PROGRAMS, out)
     install_sdk_scripts(out)
     return out
+
+
+def ensure_program(program: Program) -> Path:
+    """Build one program if it is missing; return its path."""
+    out = bin_dir()
+    _ensure((program,), out)
+    return out / program.binary

@@ -78,3 +78,15 @@ ETCD = Program(
 )
 
 PROGRAMS = (PULUMI, KUBERNETES, KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, ETCD)
+"""What `./scripts/lab start` runs."""
+
+YQ = Program(
+    binary="yq",
+    module_dir="yq",
+    # The module's root package is the yq command (yq.go); go.mod names it as a tool.
+    package="github.com/mikefarah/yq/v4",
+    version_module="github.com/mikefarah/yq/v4",
+    # yq's version is a constant of its cmd package (cmd/version.go): nothing to stamp.
+    stamps=(),
+)
+"""GitHub's runners' yq, for the fast layer's runs of the sign-in action (not the lab's)."""

@@ -210,9 +210,64 @@ class Runner:
         return self.calls.read_text().splitlines()
 
 
-needs_yq = pytest.mark.skipif(
-    shutil.which("yq") is None, reason="yq (on GitHub's runners) is absent"
-)
+# --- the runner's yq ----------------------------------------------------------------------
+
+# `yq --version` of mikefarah/yq: "yq (https://github.com/mikefarah/yq/) version v4.54.3";
+# of the jq-based yq (kislyuk/yq, Debian's and pip's `yq`): "yq 3.1.0".
+MIKEFARAH = "github.com/mikefarah/yq"
+GO_YQ = ROOT / "lab" / "go" / "yq"
+
+
+def yq_flavour(yq: str) -> str:
+    said = subprocess.run([yq, "--version"], capture_output=True, text=True, check=False)
+    return "mikefarah" if MIKEFARAH in said.stdout + said.stderr else "jq-based"
+
+
+def folder_with(yq: str, folder: Path) -> Path:
+    """`folder`, made to hold only `yq`, to put first on a step's PATH."""
+    (folder / "yq").symlink_to(yq)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def path_yq() -> str | None:
+    """The yq on PATH before any test changes it (Debian's is the jq-based one)."""
+    return shutil.which("yq")
+
+
+@pytest.fixture(scope="session")
+def runner_yq_folder(tmp_path_factory: pytest.TempPathFactory, path_yq: str | None) -> Path:
+    """GitHub's ubuntu runners carry mikefarah/yq, the latest release when the image was built
+    (actions/runner-images images/ubuntu/scripts/build/install-yq.sh): built here from its Go
+    module (lab/go/yq) once per machine; without Go, the yq on PATH, of either kind."""
+    if shutil.which("go") is not None:
+        from lab.build import ensure_program
+        from lab.programs import YQ
+
+        yq = str(ensure_program(YQ))
+    elif path_yq is not None:
+        yq = path_yq
+    else:
+        pytest.skip("no yq: install Go (the runner's yq is built from its module) or a yq")
+    return folder_with(yq, tmp_path_factory.mktemp("runner-yq"))
+
+
+@pytest.fixture
+def runner_yq(runner_yq_folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The steps below run with the runner's yq, first on PATH."""
+    monkeypatch.setenv("PATH", f"{runner_yq_folder}{os.pathsep}{os.environ['PATH']}")
+    return runner_yq_folder / "yq"
+
+
+@pytest.mark.skipif(shutil.which("go") is None, reason="the runner's yq is built with Go")
+def test_the_steps_run_with_the_yq_of_githubs_runners(runner_yq: Path) -> None:
+    said = subprocess.run([runner_yq, "--version"], capture_output=True, text=True, check=True)
+    pinned = re.search(r"github.com/mikefarah/yq/v4 (v[0-9.]+)", (GO_YQ / "go.mod").read_text())
+    assert pinned is not None
+    assert said.stdout.strip() == f"yq (https://{MIKEFARAH}/) version {pinned[1]}"
+
+
+needs_yq = pytest.mark.usefixtures("runner_yq")
 
 
 def stack_file(environment: str | None) -> str:
@@ -606,6 +661,70 @@ def test_the_repositorys_own_clusters_resolve(tmp_path: Path) -> None:
     # The example values show both forms: one cluster, and several with their contexts.
     assert any(isinstance(c, list) and len(c) > 1 for c in clusters.values())
     assert any(isinstance(c, dict) for c in clusters.values())
+
+
+# --- D: a self-hosted runner's jq-based yq reads the files alike -------------------------
+
+
+@pytest.fixture(scope="session")
+def both_yqs(runner_yq_folder: Path, path_yq: str | None) -> tuple[Path, Path]:
+    """The runner's yq and the jq-based one (kislyuk/yq: Debian's and Ubuntu's `yq` package,
+    pip's `yq`), which a self-hosted runner may have instead."""
+    runner_yq = runner_yq_folder / "yq"
+    if yq_flavour(str(runner_yq)) != "mikefarah":
+        pytest.skip("the runner's yq (mikefarah/yq) is not here: install Go to build it")
+    if path_yq is None or yq_flavour(path_yq) != "jq-based":
+        pytest.skip("no jq-based yq on PATH (Debian's and Ubuntu's yq package, pip's yq)")
+    return runner_yq, Path(path_yq)
+
+
+Outcome = tuple[int, str, dict[str, str], dict[str, str]]
+
+
+def with_each_yq(
+    yqs: tuple[Path, Path], tmp_path: Path, body: str, step: str, environment: str | None = None
+) -> list[Outcome]:
+    """The step's outcome with each yq first on PATH, on the same files."""
+    outcomes = []
+    for number, yq in enumerate(yqs):
+        (tmp_path / str(number)).mkdir()
+        r = runner(tmp_path / str(number), environment)
+        pipeline(r.tmp, body)
+        (r.bin / "yq").symlink_to(yq)
+        result = r.run(step_by_id(step))
+        outcomes.append((result.returncode, result.stdout, r.github_output, r.github_env))
+    return outcomes
+
+
+@pytest.mark.parametrize("environment", [None, "china", "germany"], ids=lambda v: v or "absent")
+def test_a_jq_based_yq_reads_the_stack_files_cloud_alike(
+    both_yqs: tuple[Path, Path], tmp_path: Path, environment: str | None
+) -> None:
+    on_runner, jq_based = with_each_yq(both_yqs, tmp_path, "", "cloud", environment)
+    assert on_runner[0] == (1 if environment == "germany" else 0)
+    assert jq_based == on_runner
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ("clusters:\n  dev: {resourceGroup: rg-dev, name: aks-dev}\n", 0),
+        (TWO_CLUSTERS, 0),
+        ("clusters:\n  staging: {resourceGroup: rg-staging, name: aks-staging}\n", 0),
+        ("clusters: {}\n", 0),
+        ("clusters:\n  dev: aks-dev\n", 1),
+        ("clusters:\n  dev:\n    - [rg-dev, aks-dev, ctx]\n", 1),
+    ],
+    ids=["one", "list", "other-stacks-only", "none", "string", "list-of-lists"],
+)
+def test_a_jq_based_yq_reads_the_clusters_alike(
+    both_yqs: tuple[Path, Path], tmp_path: Path, body: str, status: int
+) -> None:
+    # `type` is map/seq/null in mikefarah/yq and object/array/null in the jq-based yq; the
+    # step accepts both spellings, and `//`, `length` and the paths mean the same in both.
+    on_runner, jq_based = with_each_yq(both_yqs, tmp_path, body, "cluster")
+    assert on_runner[0] == status
+    assert jq_based == on_runner
 
 
 def test_every_job_that_runs_pulumi_after_sign_in_can_get_tokens_on_demand() -> None:

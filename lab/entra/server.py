@@ -80,6 +80,10 @@ def make_handler(lab: Lab, requests_log: Path) -> type[BaseHTTPRequestHandler]:
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # The headers and the body leave in two writes (two TLS records); with Nagle's
+        # algorithm the second waits for the client's delayed ACK, about 40 ms on Linux, on
+        # every answer. socketserver.StreamRequestHandler sets TCP_NODELAY for this.
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:
             log.debug(format, *args)
