@@ -18,11 +18,14 @@ Fetch = Callable[[str], Any]
 TIMEOUT_SECONDS = 30.0
 
 
-def http_fetch(url: str) -> Any:
+def http_fetch(url: str, session: Any = None) -> Any:
+    """GET `url` (with `session`, a requests.Session, if given) and parse its JSON; every
+    failure is one CloudError line. `pomerium-azure-ad verify` reads the discovery documents
+    through it too."""
     import requests
 
     try:
-        response = requests.get(url, timeout=TIMEOUT_SECONDS)
+        response = (session or requests).get(url, timeout=TIMEOUT_SECONDS)
     except requests.RequestException as error:
         raise CloudError(f"cannot reach {url}: {type(error).__name__}: {error}") from None
     if response.status_code != 200:

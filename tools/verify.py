@@ -232,18 +232,10 @@ def secret_matches(
 
 
 def fetch_json(session: Any, url: str) -> dict[str, Any]:
-    import requests
-
     try:
-        response = session.get(url, timeout=HTTP_TIMEOUT)
-    except requests.RequestException as error:
-        raise VerifyError(f"cannot reach {url}: {type(error).__name__}: {error}") from None
-    if response.status_code != 200:
-        raise VerifyError(f"{url} answered HTTP {response.status_code}")
-    try:
-        document = response.json()
-    except ValueError:
-        raise VerifyError(f"{url} did not return JSON") from None
+        document = cloud_fetch.http_fetch(url, session)
+    except clouds.CloudError as error:
+        raise VerifyError(str(error)) from None
     if not isinstance(document, dict):
         raise VerifyError(f"{url} did not return a JSON object")
     return document
