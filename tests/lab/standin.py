@@ -6,12 +6,15 @@ import json
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import msal
+import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,3 +114,16 @@ class Admin:
 
 def end_in(days: int) -> str:
     return (datetime.now(UTC) + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@contextmanager
+def administered(state_dir: Path) -> Iterator[Admin]:
+    """A stand-in of its own on `state_dir`, its CA trusted (REQUESTS_CA_BUNDLE, which MSAL
+    and requests read) while it runs, and an administrator's Graph calls to it."""
+    running = start(state_dir)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("REQUESTS_CA_BUNDLE", running.ready["ca_file"])
+            yield Admin(running)
+    finally:
+        running.stop()

@@ -10,7 +10,7 @@ import jwt
 import pytest
 import requests
 
-from .standin import Admin, end_in, msal_token, start
+from .standin import Admin, administered, end_in, msal_token
 
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 DEFAULT_ACCESS = "00000000-0000-0000-0000-000000000000"  # the "Default Access" app role
@@ -19,11 +19,8 @@ POLICY_READ_ALL = "246dd0d5-5bd0-4def-940b-0421030a5b68"  # Graph permissions re
 
 @pytest.fixture(scope="module")
 def admin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Admin]:
-    running = start(tmp_path_factory.mktemp("entra"))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("REQUESTS_CA_BUNDLE", running.ready["ca_file"])
-        yield Admin(running)
-    running.stop()
+    with administered(tmp_path_factory.mktemp("entra")) as admin:
+        yield admin
 
 
 def service_principal(admin: Admin, app: dict[str, Any]) -> dict[str, Any]:

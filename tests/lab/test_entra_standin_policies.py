@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from .standin import Admin, end_in, start
+from .standin import Admin, administered, end_in
 
 DEFAULT_POLICY = "/policies/defaultAppManagementPolicy"
 LONG_AGO = "2019-10-19T10:37:00Z"  # the docs' example enforcement date
@@ -21,11 +21,8 @@ FAR_AHEAD = "2099-01-01T00:00:00Z"
 @pytest.fixture(scope="module")
 def tenant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Admin]:
     """One stand-in for this file (a start costs about 0.3 s)."""
-    running = start(tmp_path_factory.mktemp("entra"))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("REQUESTS_CA_BUNDLE", running.ready["ca_file"])
-        yield Admin(running)
-    running.stop()
+    with administered(tmp_path_factory.mktemp("entra")) as admin:
+        yield admin
 
 
 @pytest.fixture
