@@ -110,7 +110,11 @@ def changes(steps: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(op, urn.split("::", 2)[2]) for op, urn in steps if op != "same"]
 
 
-def deploy_the_earlier_commit(d: Deployment, tmp_path: Path) -> None:
+@pytest.fixture
+def earlier_stack(tmp_path: Path) -> Deployment:
+    """A stack deployed by the commit before the fix, with its own `components`."""
+    (tmp_path / "stack").mkdir()
+    d = deployment(tmp_path / "stack")
     earlier = earlier_checkout(tmp_path)
     d.stack.stack()  # the stack, its file and Pulumi.yaml, as this release writes them
     done = subprocess.run(
@@ -124,14 +128,13 @@ def deploy_the_earlier_commit(d: Deployment, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     (proof,) = [r for r in d.stack.export()["resources"] if r["type"] == PROOF_TYPE]
     assert proof["urn"].endswith("::pomerium-client-secret-proof")
+    return d
 
 
 def test_the_first_deploy_after_the_fix_deletes_the_old_proof_and_nothing_else(
-    tmp_path: Path,
+    earlier_stack: Deployment,
 ) -> None:
-    (tmp_path / "stack").mkdir()
-    d = deployment(tmp_path / "stack")
-    deploy_the_earlier_commit(d, tmp_path)
+    d = earlier_stack
     before = cluster.read_secret(BLUE, d.secret_name)
     assert before is not None and before.metadata is not None
     asked_before = len(entra.token_requests(d.app.client_id))
@@ -160,11 +163,9 @@ def test_the_first_deploy_after_the_fix_deletes_the_old_proof_and_nothing_else(
 
 
 def test_a_destroy_after_the_fix_removes_a_stack_the_earlier_commit_deployed(
-    tmp_path: Path,
+    earlier_stack: Deployment,
 ) -> None:
-    (tmp_path / "stack").mkdir()
-    d = deployment(tmp_path / "stack")
-    deploy_the_earlier_commit(d, tmp_path)
+    d = earlier_stack
     d.stack.destroy()
     assert cluster.read_secret(BLUE, d.secret_name) is None
     assert d.stack.export().get("resources") in (None, [])
